@@ -1,0 +1,162 @@
+"""Reward functions over the catalog, in the shapes RL trainers call.
+
+- verl: `compute_score(data_source, solution_str, ground_truth, extra_info=None)` -> float, where
+  `data_source` is a catalog name and `ground_truth` the case (a dict, or its JSON text as verl's
+  parquet stores it). Point verl's `custom_reward_function.path` at this file.
+- TRL (GRPOTrainer): `trl_reward(completions, data_source, ground_truth, **kwargs)` -> list[float];
+  the dataset's `data_source` and `ground_truth` columns arrive as keyword arguments.
+- Any batch: `score_batch(data_sources, responses, ground_truths, workers=None)`, on every core.
+
+A wrong answer scores 0.0; a mistake in the *call* does not: an unknown `data_source`, a ground
+truth that is not JSON, or a case the bootcamp cannot solve raises `ValueError` naming the problem,
+because a silent 0 would train a model on a broken reward.
+"""
+
+from __future__ import annotations
+
+import atexit
+import functools
+import json
+import multiprocessing
+import os
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any
+
+from generated_bootcamps import catalog
+from generated_bootcamps.base import Bootcamp
+
+# Below this many responses per worker, a process pool costs more than it saves.
+MIN_PER_WORKER = 256
+_pool: ProcessPoolExecutor | None = None
+_pool_workers = 0
+
+
+def compute_score(
+    data_source: str,
+    solution_str: str,
+    ground_truth: str | dict[str, Any],
+    extra_info: dict[str, Any] | None = None,
+    **kwargs: Any,
+) -> float:
+    """verl's reward: the score in [0, 1] of `solution_str` for the case in `ground_truth`."""
+    cls = _bootcamp(data_source)
+    return cls.score(solution_str, _case(data_source, ground_truth))
+
+
+def score_batch(
+    data_sources: Sequence[str],
+    responses: Sequence[str],
+    ground_truths: Sequence[str | dict[str, Any]],
+    workers: int | None = None,
+) -> list[float]:
+    """Scores of many responses, in order; spread over `workers` processes (default: all cores)."""
+    if not len(data_sources) == len(responses) == len(ground_truths):
+        raise ValueError(
+            f"score_batch: {len(data_sources)} data sources, {len(responses)} responses and "
+            f"{len(ground_truths)} ground truths: the lengths must match"
+        )
+    items = list(zip(data_sources, responses, ground_truths, strict=True))
+    workers = workers or os.cpu_count() or 1
+    workers = min(workers, len(items) // MIN_PER_WORKER)
+    if workers <= 1:
+        return _score_items(items)
+    size = -(-len(items) // (workers * 4))
+    chunks = [items[start : start + size] for start in range(0, len(items), size)]
+    scores: list[float] = []
+    for chunk_scores in _get_pool(workers).map(_score_items, chunks):
+        scores.extend(chunk_scores)
+    return scores
+
+
+def trl_reward(
+    completions: Sequence[Any],
+    data_source: Sequence[str] | None = None,
+    ground_truth: Sequence[str | dict[str, Any]] | None = None,
+    **kwargs: Any,
+) -> list[float]:
+    """TRL reward function: completions are strings or chat messages ([{"role", "content"}])."""
+    if data_source is None or ground_truth is None:
+        raise ValueError(
+            "trl_reward needs the dataset columns 'data_source' and 'ground_truth' "
+            "(export with `campforge generate`, which writes them)"
+        )
+    texts = [_completion_text(completion) for completion in completions]
+    return score_batch(data_source, texts, ground_truth)
+
+
+def _completion_text(completion: Any) -> str:
+    if isinstance(completion, str):
+        return completion
+    if isinstance(completion, list) and completion and isinstance(completion[-1], dict):
+        return str(completion[-1].get("content", ""))
+    raise ValueError(f"trl_reward: cannot read a completion of type {type(completion).__name__}")
+
+
+def _score_items(items: Sequence[tuple[str, str, str | dict[str, Any]]]) -> list[float]:
+    return [compute_score(source, response, truth) for source, response, truth in items]
+
+
+def _bootcamp(data_source: str) -> type[Bootcamp]:
+    try:
+        return catalog.get(data_source)
+    except catalog.UnknownBootcampError as error:
+        raise ValueError(f"compute_score: data_source {data_source!r}: {error}") from None
+
+
+def _case(data_source: str, ground_truth: str | dict[str, Any]) -> dict[str, Any]:
+    if isinstance(ground_truth, dict):
+        ground_truth = json.dumps(ground_truth, sort_keys=True)
+    elif not isinstance(ground_truth, str):
+        raise ValueError(
+            f"compute_score: ground_truth for {data_source!r} must be a case dict or its JSON "
+            f"text, not {type(ground_truth).__name__}"
+        )
+    return _parsed_case(data_source, ground_truth)
+
+
+@functools.lru_cache(maxsize=8192)
+def _parsed_case(data_source: str, ground_truth: str) -> dict[str, Any]:
+    """A JSON ground truth parsed and validated once (trainers score many responses per case)."""
+    try:
+        case = json.loads(ground_truth)
+    except json.JSONDecodeError as error:
+        raise ValueError(
+            f"compute_score: ground_truth for {data_source!r} is not valid JSON ({error}): "
+            f"{ground_truth[:80]!r}"
+        ) from None
+    if not isinstance(case, dict):
+        raise ValueError(
+            f"compute_score: ground_truth for {data_source!r} must encode a case dict, "
+            f"not {type(case).__name__}"
+        )
+    _validate(data_source, case)
+    return case
+
+
+def _validate(data_source: str, case: dict[str, Any]) -> None:
+    """A ground truth is a case of this bootcamp when the bootcamp can solve it."""
+    try:
+        _bootcamp(data_source).solve(case)
+    except Exception as error:
+        raise ValueError(
+            f"compute_score: ground_truth is not a {data_source!r} case: solve() failed with "
+            f"{type(error).__name__}: {error}"
+        ) from None
+
+
+def _get_pool(workers: int) -> ProcessPoolExecutor:
+    """A process pool kept across calls. forkserver: safe in trainers that hold CUDA or threads."""
+    global _pool, _pool_workers
+    if _pool is None or _pool_workers != workers:
+        if _pool is not None:
+            _pool.shutdown(cancel_futures=True)
+        context = multiprocessing.get_context("forkserver")
+        _pool, _pool_workers = ProcessPoolExecutor(workers, mp_context=context), workers
+    return _pool
+
+
+@atexit.register
+def _shutdown_pool() -> None:
+    if _pool is not None:
+        _pool.shutdown(cancel_futures=True)

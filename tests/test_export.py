@@ -1,0 +1,144 @@
+"""`campforge generate` and the export module: layout, determinism, scoring round trip."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pyarrow.parquet as pq
+import pytest
+
+import generated_bootcamps
+from generated_bootcamps import export
+from generated_bootcamps.reward import compute_score
+
+COUNT = 120
+
+
+@pytest.fixture(scope="module")
+def jsonl_file(tmp_path_factory):
+    path = tmp_path_factory.mktemp("export") / "train.jsonl"
+    export.write_dataset(generated_bootcamps.names(), COUNT, path, seed=7, workers=2)
+    return path
+
+
+def read_jsonl(path):
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def test_jsonl_records_have_internbootcamp_layout_and_score_1_with_the_reference(jsonl_file):
+    records = read_jsonl(jsonl_file)
+    assert len(records) == COUNT * len(generated_bootcamps.names())
+    for record in records:
+        assert set(record) == {"data_source", "prompt", "ground_truth", "difficulty", "seed"}
+        cls = generated_bootcamps.get(record["data_source"])
+        reference = cls.format_answer(cls.solve(record["ground_truth"]))
+        assert compute_score(record["data_source"], reference, record["ground_truth"]) == 1.0
+        assert compute_score(record["data_source"], "no answer here", record["ground_truth"]) == 0
+
+
+def test_a_record_seed_regenerates_its_case(jsonl_file):
+    for record in read_jsonl(jsonl_file)[:: COUNT // 3]:
+        bootcamp = generated_bootcamps.load(
+            record["data_source"], difficulty=record["difficulty"], seed=record["seed"]
+        )
+        assert bootcamp.generate() == record["ground_truth"]
+
+
+def test_same_seed_gives_a_byte_identical_file_whatever_the_worker_count(jsonl_file, tmp_path):
+    again = tmp_path / "again.jsonl"
+    export.write_dataset(generated_bootcamps.names(), COUNT, again, seed=7, workers=1)
+    assert again.read_bytes() == jsonl_file.read_bytes()
+    other = tmp_path / "other.jsonl"
+    export.write_dataset(generated_bootcamps.names(), COUNT, other, seed=8, workers=2)
+    assert other.read_bytes() != jsonl_file.read_bytes()
+
+
+def test_parquet_has_verls_layout_and_is_deterministic(tmp_path):
+    import pandas as pd
+
+    names = generated_bootcamps.names()
+    first, second = tmp_path / "a.parquet", tmp_path / "b.parquet"
+    export.write_dataset(names, 50, first, seed=3, workers=2, difficulty="easy")
+    export.write_dataset(names, 50, second, seed=3, workers=1, difficulty="easy")
+    assert first.read_bytes() == second.read_bytes()
+
+    table = pq.read_table(first)
+    assert table.schema.names == ["data_source", "prompt", "ability", "reward_model", "extra_info"]
+    frame = pd.read_parquet(first)
+    assert len(frame) == 50 * len(names)
+    assert list(frame["extra_info"].map(lambda info: info["index"])) == list(range(len(frame)))
+    for row in frame.itertuples():
+        messages = list(row.prompt)
+        assert [message["role"] for message in messages] == ["user"]
+        assert row.reward_model["style"] == "rule"
+        assert row.ability == generated_bootcamps.entry(row.data_source).domain
+        case = json.loads(row.reward_model["ground_truth"])
+        cls = generated_bootcamps.get(row.data_source)
+        assert messages[0]["content"] == cls.prompt(case)
+        reference = cls.format_answer(cls.solve(case))
+        # verl passes the parquet's ground truth string through unchanged.
+        assert compute_score(row.data_source, reference, row.reward_model["ground_truth"]) == 1.0
+
+
+def test_chunk_split_does_not_change_the_records():
+    name = generated_bootcamps.names()[0]
+    whole = export.plan_chunks([name], 10, difficulty="easy", seed=1, format="jsonl", chunk_size=10)
+    split = export.plan_chunks([name], 10, difficulty="easy", seed=1, format="jsonl", chunk_size=3)
+    assert len(split) == 4
+    assert "".join(export.render_chunk(chunk) for chunk in split) == export.render_chunk(whole[0])
+
+
+def test_unknown_names_and_difficulties_fail_before_writing(tmp_path):
+    target = tmp_path / "never.jsonl"
+    with pytest.raises(ValueError, match="no_such_task"):
+        export.write_dataset(["no_such_task"], 5, target)
+    with pytest.raises(ValueError, match="no difficulty 'impossible'"):
+        export.write_dataset(generated_bootcamps.names()[:1], 5, target, difficulty="impossible")
+    assert not target.exists()
+
+
+def run_cli(*args, cwd=None):
+    return subprocess.run(
+        [sys.executable, "-m", "agent.cli", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=120,
+    )
+
+
+def test_cli_generate_writes_stdout_and_reports_bad_input_in_one_line(tmp_path):
+    name = generated_bootcamps.names()[0]
+    result = run_cli("generate", name, "-n", "3", "--seed", "5")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert len(lines) == 3 and json.loads(lines[0])["data_source"] == name
+
+    bad = run_cli("generate", "no_such_task", "-n", "3")
+    assert bad.returncode == 2
+    assert "unknown bootcamp 'no_such_task'" in bad.stderr
+    assert "Traceback" not in bad.stderr
+
+    nothing = run_cli("generate", "-n", "3")
+    assert nothing.returncode == 2 and "--all" in nothing.stderr
+
+
+def test_cli_generate_all_to_parquet_file(tmp_path):
+    target = tmp_path / "out" / "train.parquet"
+    result = run_cli("generate", "--all", "-n", "4", "-o", str(target), "--quiet")
+    assert result.returncode == 0, result.stderr
+    assert pq.read_table(target).num_rows == 4 * len(generated_bootcamps.names())
+
+
+def test_cli_catalog_list_and_show():
+    listing = run_cli("catalog", "list", "--json")
+    assert listing.returncode == 0, listing.stderr
+    assert [entry["name"] for entry in json.loads(listing.stdout)] == generated_bootcamps.names()
+    name = generated_bootcamps.names()[0]
+    shown = run_cli("catalog", "show", name, "--difficulty", "easy")
+    assert shown.returncode == 0, shown.stderr
+    assert "score 1.0" in shown.stdout
+    missing = run_cli("catalog", "show", "nope")
+    assert missing.returncode == 2 and "unknown bootcamp 'nope'" in missing.stderr
