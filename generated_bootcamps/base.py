@@ -45,17 +45,17 @@ class Bootcamp:
             raise ValueError(
                 f"{type(self).__name__}: unknown difficulty {difficulty!r} (known: {known})"
             )
-        unknown = sorted(set(params) - set(self.defaults))
-        if unknown:
-            known = ", ".join(sorted(self.defaults)) or "none"
-            raise ValueError(
-                f"{type(self).__name__}: unknown parameter(s) {', '.join(unknown)} (known: {known})"
-            )
-        self.params: dict[str, Any] = {
-            **self.defaults,
-            **(self.difficulties[difficulty] if difficulty is not None else {}),
-            **params,
-        }
+        preset = self.difficulties[difficulty] if difficulty is not None else {}
+        for source, given in (("difficulty " + repr(difficulty), preset), ("", params)):
+            unknown = sorted(set(given) - set(self.defaults))
+            if unknown:
+                known = ", ".join(sorted(self.defaults)) or "none"
+                where = f"{source} sets " if source else ""
+                raise ValueError(
+                    f"{type(self).__name__}: {where}unknown parameter(s) {', '.join(unknown)} "
+                    f"(known: {known})"
+                )
+        self.params: dict[str, Any] = {**self.defaults, **preset, **params}
         self.seed = seed
         self.difficulty = difficulty
         self.rng = random.Random(seed)

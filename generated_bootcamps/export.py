@@ -78,9 +78,14 @@ def record_seed(seed: int, name: str, difficulty: str | None, index: int) -> int
 def make_records(chunk: Chunk) -> Iterator[dict[str, Any]]:
     """The InternBootcamp-style records of one chunk: data_source, prompt, ground_truth, ..."""
     cls = catalog.get(chunk.name)
+    # One instance, reseeded per record: the same cases as a fresh instance per seed (generate
+    # may use only self.rng and self.params) without rebuilding the parameters every time.
+    bootcamp = cls(seed=0, difficulty=chunk.difficulty)
     for index in range(chunk.start, chunk.stop):
         seed = record_seed(chunk.seed, chunk.name, chunk.difficulty, index)
-        case = cls(seed=seed, difficulty=chunk.difficulty).generate()
+        bootcamp.seed = seed
+        bootcamp.rng.seed(seed)
+        case = bootcamp.generate()
         yield {
             "data_source": chunk.name,
             "prompt": cls.prompt(case),
