@@ -1,0 +1,71 @@
+"""The self-test report: a verdict and, per check, what was measured and a falsifying example.
+
+It is what the repair loop feeds back to the LLM and what a reviewer reads, so a failure's
+`summary` says what is wrong in terms of the bootcamp's own members, and its `evidence` is one
+concrete, minimal example (case, response, expected, got). Everything but `timing` and `seconds`
+is deterministic: the same candidate gives the same report.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Evidence(BaseModel):
+    """One falsifying example. Fields that do not apply stay None; `detail` holds the rest."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    case: Any = None
+    response: str | None = None
+    expected: Any = None
+    got: Any = None
+    detail: dict[str, Any] = Field(default_factory=dict)
+
+
+class CheckResult(BaseModel):
+    """The outcome of one check."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    passed: bool
+    summary: str
+    numbers: dict[str, Any] = Field(default_factory=dict)
+    evidence: Evidence | None = None
+    timing: dict[str, float] = Field(default_factory=dict, description="not deterministic")
+
+
+class Report(BaseModel):
+    """The whole self-test of one candidate."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    verdict: Literal["pass", "fail"]
+    candidate: str
+    bootcamp: str | None = None
+    cases_per_difficulty: int
+    checks: list[CheckResult]
+    isolation: dict[str, Any] = Field(default_factory=dict)
+    seconds: float = 0.0
+
+    @property
+    def failed(self) -> list[CheckResult]:
+        return [check for check in self.checks if not check.passed]
+
+    def check(self, check_id: str) -> CheckResult | None:
+        return next((check for check in self.checks if check.id == check_id), None)
+
+    def summary_line(self) -> str:
+        """One line: "pass: 15/15 checks" or "fail: completeness, soundness (13/15 passed)"."""
+        passed = sum(check.passed for check in self.checks)
+        if self.verdict == "pass":
+            return f"pass: {passed}/{len(self.checks)} checks"
+        names = ", ".join(check.id for check in self.failed)
+        return f"fail: {names} ({passed}/{len(self.checks)} passed)"
+
+    def deterministic_dump(self) -> dict[str, Any]:
+        """The report without its timings: equal for equal candidates."""
+        return self.model_dump(exclude={"seconds": True, "checks": {"__all__": {"timing"}}})
