@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import sys
 import time
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -24,7 +25,8 @@ from rich.progress import (
 from rich.table import Table
 
 import generated_bootcamps
-from generated_bootcamps import export
+from agent.spec import Spec, SpecError, load_specs
+from generated_bootcamps import catalog, export
 
 app = typer.Typer(
     help="campforge: draft, self-test, review and catalog verifiable reasoning tasks (bootcamps).",
@@ -157,6 +159,71 @@ def generate(
             f"in {seconds:.1f} s ({written / max(seconds, 1e-9):,.0f} records/s)",
             highlight=False,
         )
+
+
+def resolve_candidate(target: str) -> tuple[Path, Spec | None]:
+    """A module path, or a catalog name (with the spec stored beside it, if any)."""
+    path = Path(target)
+    if path.is_file():
+        return path, None
+    if path.suffix == ".py" or "/" in target:
+        raise ValueError(f"no such file: {target}")
+    try:
+        entry = catalog.entry(target)
+    except catalog.UnknownBootcampError:
+        raise ValueError(f"{target!r} is neither a file nor a catalog bootcamp") from None
+    module = catalog.catalog_dir() / entry.path
+    stored = module.parent / "spec.md"
+    return module, (load_specs(stored)[0] if stored.exists() else None)
+
+
+def pick_spec(path: Path, module: Path) -> Spec:
+    """The spec in `path` for `module`: the only one, or the one named like the module."""
+    specs = load_specs(path)
+    if len(specs) == 1:
+        return specs[0]
+    names = {module.stem, module.parent.name}
+    matching = [spec for spec in specs if spec.name in names]
+    if len(matching) != 1:
+        raise ValueError(f"{path} holds {len(specs)} specs; none is named {module.stem!r}")
+    return matching[0]
+
+
+@app.command()
+def check(
+    target: Annotated[str, typer.Argument(help="A bootcamp module file, or a catalog name.")],
+    spec: Annotated[
+        Path | None, typer.Option(help="The task spec (enables the reference check).")
+    ] = None,
+    cases: Annotated[int, typer.Option(help="Sample cases per difficulty.")] = 40,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    timeout: Annotated[
+        float, typer.Option(help="Seconds allowed per call into the candidate.")
+    ] = 10.0,
+) -> None:
+    """Self-test a candidate bootcamp in the sandbox. Exit 0: pass, 1: fail, 2: unusable input."""
+    from agent.selftest import Settings, UnusableInput, print_report, run_selftest
+
+    try:
+        module, stored_spec = resolve_candidate(target)
+        chosen = pick_spec(spec, module) if spec is not None else stored_spec
+        if cases < 2:
+            raise ValueError("--cases must be at least 2")
+        settings = Settings(cases=cases, call_timeout=timeout)
+        with err.status(f"self-testing {module} …", spinner="dots") as status:
+            report = run_selftest(
+                module,
+                spec=chosen,
+                settings=settings,
+                progress=lambda check_id: status.update(f"self-testing {module}: {check_id} done"),
+            )
+    except (ValueError, SpecError, UnusableInput) as error:
+        raise fail(str(error)) from None
+    if as_json:
+        sys.stdout.write(report.model_dump_json(indent=2) + "\n")
+    else:
+        print_report(report, out)
+    raise typer.Exit(0 if report.verdict == "pass" else 1)
 
 
 def main() -> None:

@@ -1,0 +1,117 @@
+"""The self-test's view of a candidate: calls into the sandboxed worker, as plain outcomes.
+
+Checks never touch candidate code directly. They ask a `Candidate` to generate cases or call a
+classmethod on many argument tuples; each call comes back as an `Outcome` (a value or the
+candidate's exception, and how long it took). When the worker hangs or dies, `CandidateFailure`
+says what the candidate was doing; the sandbox restarts the worker for the next call.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from agent.sandbox import Sandbox, SandboxCrashed, SandboxError, SandboxLimits, SandboxTimeout
+
+
+class CandidateFailure(Exception):
+    """The candidate hung, crashed or broke the sandbox protocol while doing `what`."""
+
+    def __init__(self, what: str, reason: str):
+        super().__init__(f"{what}: {reason}")
+        self.what, self.reason = what, reason
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One call into the candidate."""
+
+    ok: bool
+    value: Any = None
+    error: str | None = None  # "ValueError: message", when not ok
+    seconds: float = 0.0
+    extra: dict[str, Any] | None = None
+
+    @classmethod
+    def from_item(cls, item: dict[str, Any]) -> Outcome:
+        extra = {key: item[key] for key in item if key not in ("ok", "value", "error", "seconds")}
+        if item.get("ok"):
+            return cls(True, item.get("value"), None, item.get("seconds", 0.0), extra or None)
+        error = item.get("error") or {}
+        text = f"{error.get('type', 'Error')}: {error.get('message', '')}".rstrip(": ")
+        return cls(False, None, text, item.get("seconds", 0.0), extra or None)
+
+
+class Candidate:
+    """A candidate bootcamp module, loaded in a sandboxed worker process."""
+
+    def __init__(
+        self,
+        module: Path,
+        *,
+        call_timeout: float = 10.0,
+        limits: SandboxLimits | None = None,
+        hash_seed: int = 0,
+    ):
+        self.module = module
+        self.sandbox = Sandbox(
+            module, limits=limits, call_timeout=call_timeout, hash_seed=hash_seed
+        )
+
+    def __enter__(self) -> Candidate:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.sandbox.close()
+
+    @property
+    def isolation(self) -> dict[str, Any]:
+        return dict(self.sandbox.isolation)
+
+    def describe(self) -> dict[str, Any]:
+        """The candidate class's attributes and which contract members it defines."""
+        return self._guard("importing the module", self.sandbox.describe)
+
+    def instantiate(self, difficulty: str | None, params: dict[str, Any]) -> Outcome:
+        what = f"instantiating (difficulty={difficulty!r}, params={params!r})"
+        item = self._guard(what, lambda: self.sandbox.instantiate(difficulty, params, 0))
+        return Outcome.from_item(item)
+
+    def generate(self, difficulty: str | None, seeds: Sequence[int]) -> list[Outcome]:
+        """One case per seed, each from a fresh instance, with the JSON round-trip verdict."""
+        what = f"generate() at difficulty {difficulty!r}"
+        items = self._guard(what, lambda: self.sandbox.generate_seeds(difficulty, {}, list(seeds)))
+        return [Outcome.from_item(item) for item in items]
+
+    def generate_sequence(self, difficulty: str | None, seed: int, count: int) -> list[Outcome]:
+        """`count` cases from one instance, in order."""
+        what = f"generate() x{count} at difficulty {difficulty!r}"
+        items = self._guard(what, lambda: self.sandbox.generate(difficulty, {}, seed, count))
+        return [Outcome.from_item(item) for item in items]
+
+    def map(self, method: str, args_list: Sequence[Sequence[Any]]) -> list[Outcome]:
+        """`cls.<method>(*args)` for each args, in order."""
+        if not args_list:
+            return []
+        what = f"{method}() on {len(args_list)} input(s)"
+        items = self._guard(what, lambda: self.sandbox.map(method, [list(a) for a in args_list]))
+        return [Outcome.from_item(item) for item in items]
+
+    def scores(self, pairs: Sequence[tuple[str, dict[str, Any]]]) -> list[Outcome]:
+        """`score(response, case)` for each pair."""
+        return self.map("score", pairs)
+
+    def _guard(self, what: str, call: Any) -> Any:
+        try:
+            return call()
+        except SandboxTimeout as error:
+            raise CandidateFailure(what, f"timed out ({error})") from None
+        except SandboxCrashed as error:
+            raise CandidateFailure(what, f"crashed ({error})") from None
+        except SandboxError as error:
+            raise CandidateFailure(what, str(error)) from None

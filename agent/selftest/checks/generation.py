@@ -1,0 +1,303 @@
+"""Checks of how cases are made: params, generate, determinism, diversity, difficulty, speed."""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Callable
+from pathlib import Path
+
+from agent.selftest.candidate import Candidate
+from agent.selftest.context import CONTRACT_DIFFICULTIES, Context, PoolCase, canonical
+from agent.selftest.report import CheckResult, Evidence
+
+UNKNOWN_PARAMETER = "campforge_unknown_parameter"
+UNKNOWN_DIFFICULTY = "campforge_unknown_difficulty"
+MIN_DISTINCT_SHARE = 0.3
+MIN_SIZE_CHANGE = 0.1
+SEQUENCE_LENGTH = 5
+HASH_SEED_SAMPLE = 8
+
+
+def params(ctx: Context) -> CheckResult:
+    """Every difficulty instantiates; an unknown parameter or difficulty raises ValueError."""
+    problems: list[str] = []
+    for difficulty in ctx.difficulties:
+        outcome = ctx.candidate.instantiate(difficulty, {})
+        if not outcome.ok:
+            problems.append(f"difficulty {difficulty!r} does not instantiate: {outcome.error}")
+    for label, difficulty, given in (
+        ("an unknown parameter", None, {UNKNOWN_PARAMETER: 1}),
+        ("an unknown difficulty", UNKNOWN_DIFFICULTY, {}),
+    ):
+        outcome = ctx.candidate.instantiate(difficulty, given)
+        if outcome.ok:
+            problems.append(f"{label} ({difficulty or given}) is accepted silently")
+        elif not (outcome.error or "").startswith("ValueError"):
+            problems.append(f"{label} raises {outcome.error}, not ValueError")
+    if problems:
+        return CheckResult(
+            id="params",
+            passed=False,
+            summary="; ".join(problems),
+            evidence=Evidence(detail={"problems": problems}),
+        )
+    return CheckResult(
+        id="params",
+        passed=True,
+        summary=f"{len(ctx.difficulties)} difficulties instantiate; unknown names raise ValueError",
+    )
+
+
+def generate(ctx: Context) -> CheckResult:
+    """N cases per difficulty with no exception; every case survives a JSON round trip."""
+    total = ctx.settings.cases * len(ctx.difficulties)
+    numbers = {"cases": total, "failed": len(ctx.generate_failures)}
+    if ctx.generate_failures:
+        by_difficulty = sorted({failure[0] for failure in ctx.generate_failures})
+        difficulty, seed, error = ctx.generate_failures[0]
+        return CheckResult(
+            id="generate",
+            passed=False,
+            summary=(
+                f"generate() failed on {len(ctx.generate_failures)}/{total} cases "
+                f"(difficulties: {', '.join(by_difficulty)}); first at {difficulty} seed {seed}: "
+                f"{error}"
+            ),
+            numbers=numbers,
+            evidence=Evidence(got=error, detail={"difficulty": difficulty, "seed": seed}),
+        )
+    for difficulty in ctx.difficulties:
+        sequence = ctx.candidate.generate_sequence(difficulty, 0, SEQUENCE_LENGTH)
+        broken = next((outcome for outcome in sequence if not outcome.ok), None)
+        if broken is not None:
+            return CheckResult(
+                id="generate",
+                passed=False,
+                summary=(
+                    f"calling generate() {SEQUENCE_LENGTH} times on one instance at {difficulty} "
+                    f"fails: {broken.error}"
+                ),
+                numbers=numbers,
+                evidence=Evidence(got=broken.error, detail={"difficulty": difficulty}),
+            )
+    return CheckResult(
+        id="generate",
+        passed=True,
+        summary=f"{total} cases over {len(ctx.difficulties)} difficulties, all JSON round-trip",
+        numbers=numbers,
+    )
+
+
+def determinism(ctx: Context, module: Path) -> CheckResult:
+    """The same seed gives the same case, in this process and in a fresh one with another hash
+    seed; prompt and solve give the same result every time they are asked."""
+    pool = ctx.pool
+    by_difficulty: dict[str, list[PoolCase]] = {}
+    for case in pool:
+        by_difficulty.setdefault(case.difficulty, []).append(case)
+    for difficulty, cases in by_difficulty.items():
+        again = ctx.candidate.generate(difficulty, [case.seed for case in cases])
+        for case, outcome in zip(cases, again, strict=True):
+            if not outcome.ok or canonical(outcome.value) != canonical(case.case):
+                return _differs(
+                    f"generate() with seed {case.seed} at {difficulty} gave a different case the "
+                    "second time (uses time, id(), global state or state kept between calls?)",
+                    case,
+                    outcome.value if outcome.ok else outcome.error,
+                )
+    sample = [cases[:HASH_SEED_SAMPLE] for cases in by_difficulty.values()]
+    with Candidate(module, call_timeout=ctx.settings.call_timeout, hash_seed=1) as fresh:
+        for cases in sample:
+            if not cases:
+                continue
+            difficulty = cases[0].difficulty
+            outcomes = fresh.generate(difficulty, [case.seed for case in cases])
+            for case, outcome in zip(cases, outcomes, strict=True):
+                if not outcome.ok or canonical(outcome.value) != canonical(case.case):
+                    return _differs(
+                        f"generate() with seed {case.seed} at {difficulty} gives another case in a "
+                        "fresh process with a different PYTHONHASHSEED (iterating over a set or "
+                        "using hash()?)",
+                        case,
+                        outcome.value if outcome.ok else outcome.error,
+                    )
+    usable = [case for case in pool if case.prompt is not None and case.solution is not None]
+    for stage, method in (("prompt", "prompt"), ("solution", "solve")):
+        repeated = ctx.candidate.map(method, [[case.case] for case in usable])
+        for case, outcome in zip(usable, repeated, strict=True):
+            first = getattr(case, stage)
+            if not outcome.ok or canonical(outcome.value) != canonical(first):
+                return CheckResult(
+                    id="determinism",
+                    passed=False,
+                    summary=(
+                        f"{method}() gave a different result the second time on the same case "
+                        "(state kept between calls, or the case mutated in place?)"
+                    ),
+                    evidence=Evidence(
+                        case=case.case,
+                        expected=first,
+                        got=outcome.value if outcome.ok else outcome.error,
+                        detail={"difficulty": case.difficulty, "seed": case.seed},
+                    ),
+                )
+    return CheckResult(
+        id="determinism",
+        passed=True,
+        summary=(
+            f"{len(pool)} cases reproduced by seed (also under another PYTHONHASHSEED); "
+            "prompt and solve repeatable"
+        ),
+        numbers={"cases": len(pool)},
+    )
+
+
+def _differs(summary: str, case: PoolCase, got: object) -> CheckResult:
+    return CheckResult(
+        id="determinism",
+        passed=False,
+        summary=summary,
+        evidence=Evidence(
+            case=case.case,
+            expected=case.case,
+            got=got,
+            detail={"difficulty": case.difficulty, "seed": case.seed},
+        ),
+    )
+
+
+def diversity(ctx: Context) -> CheckResult:
+    """Different seeds give mostly different cases."""
+    numbers: dict[str, float] = {}
+    worst: tuple[float, str, int, int] | None = None
+    for difficulty in ctx.difficulties:
+        cases = [case for case in ctx.pool if case.difficulty == difficulty]
+        if len(cases) < 2:
+            continue
+        distinct = len({canonical(case.case) for case in cases})
+        share = distinct / len(cases)
+        numbers[f"distinct_share_{difficulty}"] = round(share, 3)
+        if worst is None or share < worst[0]:
+            worst = (share, difficulty, distinct, len(cases))
+    if worst is None:
+        return CheckResult(id="diversity", passed=False, summary="too few cases to judge")
+    share, difficulty, distinct, count = worst
+    if share < MIN_DISTINCT_SHARE or distinct < 2:
+        return CheckResult(
+            id="diversity",
+            passed=False,
+            summary=(
+                f"only {distinct} distinct cases from {count} seeds at {difficulty}: generate() "
+                "does not use self.rng enough (or ignores the seed)"
+            ),
+            numbers=numbers,
+        )
+    return CheckResult(
+        id="diversity",
+        passed=True,
+        summary=f"at least {share:.0%} of cases distinct at every difficulty",
+        numbers=numbers,
+    )
+
+
+def difficulty(ctx: Context) -> CheckResult:
+    """The presets really differ: cases change, and their size or the prompt's size moves."""
+    presets = ctx.description.get("difficulties") or {}
+    easy, hard = presets.get("easy"), presets.get("hard")
+    if easy == hard:
+        return CheckResult(
+            id="difficulty",
+            passed=False,
+            summary=f"`difficulties['easy']` and `['hard']` are identical ({easy!r})",
+        )
+    measures: dict[str, Callable[[PoolCase], float]] = {
+        "case_size": lambda case: len(canonical(case.case)),
+        "prompt_size": lambda case: len(case.prompt or ""),
+        "answer_size": lambda case: len(canonical(case.solution)),
+    }
+    numbers: dict[str, float] = {}
+    means: dict[str, dict[str, float]] = {}
+    for level in CONTRACT_DIFFICULTIES:
+        cases = ctx.usable(level)
+        if not cases:
+            return CheckResult(
+                id="difficulty", passed=False, summary=f"no usable cases at {level} to compare"
+            )
+        means[level] = {key: statistics.fmean(map(f, cases)) for key, f in measures.items()}
+        for key, value in means[level].items():
+            numbers[f"{key}_{level}"] = round(value, 1)
+    easy_cases = {case.seed: canonical(case.case) for case in ctx.usable("easy")}
+    hard_cases = {case.seed: canonical(case.case) for case in ctx.usable("hard")}
+    shared = [seed for seed in easy_cases if seed in hard_cases]
+    same = sum(easy_cases[seed] == hard_cases[seed] for seed in shared)
+    numbers["same_case_share"] = round(same / len(shared), 3) if shared else 0.0
+    if shared and same / len(shared) >= 0.5:
+        return CheckResult(
+            id="difficulty",
+            passed=False,
+            summary=(
+                f"easy and hard give the same case for {same}/{len(shared)} seeds: generate() "
+                "ignores the parameters the presets change"
+            ),
+            numbers=numbers,
+        )
+    moved = {
+        key: abs(means["hard"][key] - means["easy"][key]) / max(means["easy"][key], 1.0)
+        for key in measures
+    }
+    if max(moved.values()) < MIN_SIZE_CHANGE:
+        return CheckResult(
+            id="difficulty",
+            passed=False,
+            summary=(
+                "easy and hard cases are the same size (case, prompt and answer within "
+                f"{MIN_SIZE_CHANGE:.0%}): the presets do not change the task's difficulty"
+            ),
+            numbers=numbers,
+        )
+    key = max(moved, key=lambda name: moved[name])
+    return CheckResult(
+        id="difficulty",
+        passed=True,
+        summary=(
+            f"presets differ: mean {key.replace('_', ' ')} {means['easy'][key]:.0f} (easy) -> "
+            f"{means['medium'][key]:.0f} (medium) -> {means['hard'][key]:.0f} (hard)"
+        ),
+        numbers=numbers,
+    )
+
+
+def speed(ctx: Context, score_seconds: list[float]) -> CheckResult:
+    """generate and score stay under their per-call budgets at the 95th percentile."""
+    budget = ctx.settings
+    timing: dict[str, float] = {}
+    slow: list[str] = []
+    for level in ctx.difficulties:
+        seconds = [
+            case.seconds.get("generate", 0.0) for case in ctx.pool if case.difficulty == level
+        ]
+        if not seconds:
+            continue
+        p95 = _p95(seconds)
+        timing[f"generate_p95_{level}_s"] = round(p95, 5)
+        timing[f"cases_per_s_{level}"] = round(len(seconds) / max(sum(seconds), 1e-9), 1)
+        if p95 > budget.generate_p95_budget:
+            slow.append(f"generate() p95 {p95:.3f} s at {level} > {budget.generate_p95_budget} s")
+    if score_seconds:
+        p95 = _p95(score_seconds)
+        timing["score_p95_s"] = round(p95, 6)
+        timing["scores_per_s"] = round(len(score_seconds) / max(sum(score_seconds), 1e-9), 1)
+        if p95 > budget.score_p95_budget:
+            slow.append(f"score() p95 {p95:.4f} s > {budget.score_p95_budget} s")
+    if slow:
+        return CheckResult(
+            id="speed", passed=False, summary="too slow: " + "; ".join(slow), timing=timing
+        )
+    return CheckResult(
+        id="speed", passed=True, summary="generate and score within budget", timing=timing
+    )
+
+
+def _p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))]

@@ -1,0 +1,493 @@
+"""Checks of the verifier: completeness, soundness, guessability and format.
+
+A right answer must score 1 however it is surrounded (reasoning before it, a wrong draft answer
+earlier: the last answer wins); nothing else may score: junk, empty answers, the prompt echoed,
+answer dumps, prefixes, the wrong type, near-miss mutants and other cases' answers. Hypothesis
+fuzzes the text around and instead of answers, derandomized and shrunk to a minimal example.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable
+from typing import Any
+
+from hypothesis import HealthCheck, Phase, find, settings
+from hypothesis import strategies as st
+from hypothesis.errors import NoSuchExample, Unsatisfiable
+
+from agent.selftest.context import BudgetSpent, Context, Deadline, PoolCase, canonical, shortest
+from agent.selftest.mutate import answer_mutants
+from agent.selftest.report import CheckResult, Evidence
+
+REASONING = (
+    "Let me think step by step. First I restate the problem, then I work through it carefully, "
+    "checking each intermediate result (1, 2, 3) before I commit to an answer.\n"
+)
+RECONSIDER = "\nWait, that draft was wrong. Let me recompute.\n"
+MAX_MUTANT_ACCEPTANCE = 0.5
+MAX_GUESS_SHARE = 0.4
+SOUNDNESS_CASES = 24
+GENERIC_GUESSES: list[Any] = [0, 1, -1, 2, 10, True, False, "yes", "no", "A", "B", "true", [], [0]]
+_BOXED = re.compile(r"^\s*\\boxed\s*\{(.*)\}\s*$", re.DOTALL)
+_TAGS = re.compile(r"^\s*\[answer\](.*)\[/answer\]\s*$", re.DOTALL | re.IGNORECASE)
+# Prose for fuzzing: no character that could open an answer span.
+PROSE = st.text(
+    alphabet=st.characters(blacklist_characters="\\[]{}", blacklist_categories=("Cs",)),
+    max_size=80,
+)
+
+
+def split_formatted(formatted: str) -> tuple[str, str]:
+    """(style, inner text) of a formatted answer: style is "boxed", "tags" or "custom"."""
+    if match := _BOXED.match(formatted):
+        return "boxed", match.group(1)
+    if match := _TAGS.match(formatted):
+        return "tags", match.group(1)
+    return "custom", formatted
+
+
+def wrap(style: str, inner: str) -> str:
+    """An answer span of `style` around `inner`."""
+    return f"\\boxed{{{inner}}}" if style == "boxed" else f"[answer]{inner}[/answer]"
+
+
+def hypothesis_settings(examples: int) -> settings:
+    return settings(
+        derandomize=True,
+        database=None,
+        deadline=None,
+        max_examples=examples,
+        phases=[Phase.generate, Phase.shrink],
+        suppress_health_check=list(HealthCheck),
+    )
+
+
+def minimal_example(
+    strategy: st.SearchStrategy[Any], bad: Callable[[Any], bool], examples: int, seconds: float
+) -> Any | None:
+    """Hypothesis' minimal value for which `bad` holds, or None (none found, or out of time)."""
+    deadline = Deadline(seconds)
+    found: list[Any] = []
+
+    def condition(value: Any) -> bool:
+        deadline.spend()
+        if bad(value):
+            found.append(value)
+            return True
+        return False
+
+    try:
+        return find(strategy, condition, settings=hypothesis_settings(examples))
+    except (NoSuchExample, Unsatisfiable):
+        return None
+    except BudgetSpent:
+        return found[-1] if found else None
+
+
+def completeness(ctx: Context, score_seconds: list[float]) -> CheckResult:
+    """score(format_answer(solve(c)), c) == 1 for every case, also after reasoning text and after
+    a wrong draft answer earlier in the response (the last answer wins)."""
+    broken = [case for case in ctx.pool if case.errors]
+    if broken:
+        case = shortest(broken)
+        stage, error = next(iter(case.errors.items()))
+        method = {"prompt": "prompt", "solution": "solve", "formatted": "format_answer"}[stage]
+        return CheckResult(
+            id="completeness",
+            passed=False,
+            summary=f"{method}() fails on {len(broken)}/{len(ctx.pool)} cases: {error}",
+            numbers={"cases": len(ctx.pool), "failed": len(broken)},
+            evidence=Evidence(case=case.case, got=error, detail={"at": case.label()}),
+        )
+    usable = ctx.usable()
+    probes: list[tuple[str, PoolCase, str]] = []
+    for index, case in enumerate(usable):
+        assert case.formatted is not None
+        probes.append(("the reference answer alone", case, case.formatted))
+        probes.append(("the reference answer after reasoning", case, REASONING + case.formatted))
+        draft = _other_answer(usable, index)
+        if draft is not None:
+            response = REASONING + draft + RECONSIDER + case.formatted
+            probes.append(("the reference answer after a wrong draft answer", case, response))
+    outcomes = ctx.candidate.scores([(response, case.case) for _, case, response in probes])
+    score_seconds.extend(outcome.seconds for outcome in outcomes)
+    failures = [
+        (label, case, response, outcome.value if outcome.ok else outcome.error)
+        for (label, case, response), outcome in zip(probes, outcomes, strict=True)
+        if not (outcome.ok and outcome.value == 1.0)
+    ]
+    numbers = {"cases": len(usable), "responses": len(probes), "failed": len(failures)}
+    if failures:
+        kinds = Counter(label for label, *_ in failures)
+        label, case, response, got = min(
+            failures, key=lambda item: (len(canonical(item[1].case)), len(item[2]))
+        )
+        return CheckResult(
+            id="completeness",
+            passed=False,
+            summary=(
+                f"a right answer does not score 1 in {len(failures)}/{len(probes)} responses ("
+                + ", ".join(f"{k}: {v}" for k, v in kinds.items())
+                + "): extract() cannot read what format_answer() writes, or check() rejects "
+                "solve()'s answer"
+            ),
+            numbers=numbers,
+            evidence=Evidence(
+                case=case.case,
+                response=response,
+                expected=1.0,
+                got=got,
+                detail={"probe": label, "solution": case.solution, "at": case.label()},
+            ),
+        )
+    fuzzed = _fuzz_prose(ctx, usable)
+    if fuzzed is not None:
+        return fuzzed
+    return CheckResult(
+        id="completeness",
+        passed=True,
+        summary=f"the reference answer scores 1 in {len(probes)} responses ({len(usable)} cases)",
+        numbers=numbers,
+    )
+
+
+def _other_answer(usable: list[PoolCase], index: int) -> str | None:
+    """Another case's formatted answer that differs from case `index`'s answer."""
+    own = canonical(usable[index].solution)
+    for offset in range(1, len(usable)):
+        other = usable[(index + offset) % len(usable)]
+        if canonical(other.solution) != own:
+            return other.formatted
+    return None
+
+
+def _fuzz_prose(ctx: Context, usable: list[PoolCase]) -> CheckResult | None:
+    """Hypothesis: reasoning text of any shape before and after the answer keeps the score at 1."""
+    strategy = st.tuples(st.integers(0, len(usable) - 1), PROSE, PROSE)
+
+    def bad(example: tuple[int, str, str]) -> bool:
+        index, before, after = example
+        case = usable[index]
+        outcome = ctx.candidate.scores(
+            [(before + "\n" + (case.formatted or "") + "\n" + after, case.case)]
+        )[0]
+        return not (outcome.ok and outcome.value == 1.0)
+
+    example = minimal_example(
+        strategy, bad, ctx.settings.hypothesis_examples, ctx.settings.check_budget
+    )
+    if example is None:
+        return None
+    index, before, after = example
+    case = usable[index]
+    response = before + "\n" + (case.formatted or "") + "\n" + after
+    got = ctx.candidate.scores([(response, case.case)])[0]
+    return CheckResult(
+        id="completeness",
+        passed=False,
+        summary=(
+            "the reference answer stops scoring 1 when ordinary text surrounds it "
+            f"(minimal text before: {before!r}, after: {after!r})"
+        ),
+        evidence=Evidence(
+            case=case.case,
+            response=response,
+            expected=1.0,
+            got=got.value if got.ok else got.error,
+            detail={"at": case.label()},
+        ),
+    )
+
+
+def soundness(ctx: Context) -> CheckResult:
+    """Junk never scores; near misses and other cases' answers score 0 unless check() has a
+    principled reason to accept them, and a check() that accepts most of them fails."""
+    usable = ctx.usable()
+    if not usable:
+        return CheckResult(id="soundness", passed=False, summary="no usable cases to probe")
+    step = max(1, len(usable) // SOUNDNESS_CASES)
+    sample = usable[::step][:SOUNDNESS_CASES]
+    junk: list[tuple[str, PoolCase, str]] = []
+    near: list[tuple[str, PoolCase, str]] = []
+    for position, case in enumerate(sample):
+        style, inner = split_formatted(case.formatted or "")
+        style = "boxed" if style == "custom" else style
+        junk.extend(_junk_probes(case, style, inner, sample, position))
+        near.extend(_near_miss_probes(ctx, case, usable))
+    problem = _first_scoring(ctx, junk)
+    if problem is not None:
+        label, case, response, got = problem
+        return CheckResult(
+            id="soundness",
+            passed=False,
+            summary=f"junk scores: {label} got {got} (expected 0)",
+            numbers={"junk_probes": len(junk)},
+            evidence=Evidence(
+                case=case.case,
+                response=response[:2000],
+                expected=0.0,
+                got=got,
+                detail={"probe": label, "solution": case.solution, "at": case.label()},
+            ),
+        )
+    near_outcomes = ctx.candidate.scores([(response, case.case) for _, case, response in near])
+    accepted = [
+        (label, case, response, outcome.value)
+        for (label, case, response), outcome in zip(near, near_outcomes, strict=True)
+        if outcome.ok and isinstance(outcome.value, int | float) and outcome.value > 0
+    ]
+    share = len(accepted) / len(near) if near else 0.0
+    numbers = {
+        "junk_probes": len(junk),
+        "near_miss_probes": len(near),
+        "near_misses_accepted": len(accepted),
+        "near_miss_acceptance": round(share, 3),
+    }
+    strict = not ctx.overrides_check
+    if accepted and (strict or share > MAX_MUTANT_ACCEPTANCE):
+        label, case, response, got = min(accepted, key=lambda item: len(canonical(item[1].case)))
+        reason = (
+            "check() is the default comparison with solve(), so any accepted different answer "
+            "means extract() or the answer kind's comparison is too lenient"
+            if strict
+            else f"check() accepts {share:.0%} of near-miss answers: it does not verify the rules"
+        )
+        return CheckResult(
+            id="soundness",
+            passed=False,
+            summary=f"a wrong answer scores: {label} got {got}; {reason}",
+            numbers=numbers,
+            evidence=Evidence(
+                case=case.case,
+                response=response,
+                expected=0.0,
+                got=got,
+                detail={"probe": label, "solution": case.solution, "at": case.label()},
+            ),
+        )
+    fuzzed = _fuzz_junk(ctx, sample)
+    if fuzzed is not None:
+        fuzzed.numbers.update(numbers)
+        return fuzzed
+    summary = f"{len(junk)} junk and {len(near)} near-miss responses score 0"
+    if accepted:
+        summary = (
+            f"{len(junk)} junk responses score 0; check() accepts {len(accepted)}/{len(near)} "
+            "near misses by its rules"
+        )
+    return CheckResult(id="soundness", passed=True, summary=summary, numbers=numbers)
+
+
+def _junk_probes(
+    case: PoolCase, style: str, inner: str, sample: list[PoolCase], position: int
+) -> list[tuple[str, PoolCase, str]]:
+    probes = [
+        ("an empty response", case, ""),
+        ("empty answer tags", case, "[answer][/answer]"),
+        ("an empty box", case, "\\boxed{}"),
+        ("a response with no answer", case, REASONING),
+        ("the prompt echoed back", case, case.prompt or ""),
+        ("text of the wrong type", case, wrap(style, "banana")),
+        ("a dict of the wrong type", case, '[answer]{"answer": null}[/answer]'),
+    ]
+    others = [other for other in sample if canonical(other.solution) != canonical(case.solution)]
+    other_inners = [split_formatted(other.formatted or "")[1] for other in others[:8]]
+    if other_inners:
+        dump = [*other_inners[:4], inner, *other_inners[4:]]
+        probes.append(("an answer dump in one span (', ')", case, wrap(style, ", ".join(dump))))
+        probes.append(("an answer dump in one span (' or ')", case, wrap(style, " or ".join(dump))))
+        probes.append(("an answer dump over lines", case, wrap("tags", "\n".join(dump))))
+        spans = [wrap(style, text) for text in dump]  # the right one is not the last
+        probes.append(("an answer dump of many spans", case, " ".join(spans)))
+    if not isinstance(case.solution, float) and len(inner) >= 2:
+        probes.append(("a prefix of the right answer", case, wrap(style, inner[: len(inner) // 2])))
+        probes.append(("the right answer minus its last character", case, wrap(style, inner[:-1])))
+        probes.append(("the right answer minus its first character", case, wrap(style, inner[1:])))
+    return probes
+
+
+def _near_miss_probes(
+    ctx: Context, case: PoolCase, usable: list[PoolCase]
+) -> list[tuple[str, PoolCase, str]]:
+    mutants = answer_mutants(case.solution)
+    formatted = ctx.candidate.map("format_answer", [[mutant.value] for mutant in mutants])
+    probes = [
+        (f"a near miss ({mutant.how})", case, outcome.value)
+        for mutant, outcome in zip(mutants, formatted, strict=True)
+        if outcome.ok and isinstance(outcome.value, str)
+    ]
+    own = canonical(case.solution)
+    others = [other for other in usable if canonical(other.solution) != own][:3]
+    probes.extend(
+        (f"the answer of another case ({other.label()})", case, other.formatted or "")
+        for other in others
+    )
+    return probes
+
+
+def _first_scoring(
+    ctx: Context, probes: list[tuple[str, PoolCase, str]]
+) -> tuple[str, PoolCase, str, Any] | None:
+    """The first probe that scores above 0, unless what it extracts is the right answer itself."""
+    outcomes = ctx.candidate.scores([(response, case.case) for _, case, response in probes])
+    scoring = [
+        (probe, outcome.value)
+        for probe, outcome in zip(probes, outcomes, strict=True)
+        if outcome.ok and isinstance(outcome.value, int | float) and outcome.value > 0
+    ]
+    if not scoring:
+        return None
+    extracted = ctx.candidate.map("extract", [[response] for (_, _, response), _ in scoring])
+    for ((label, case, response), got), outcome in zip(scoring, extracted, strict=True):
+        if outcome.ok and canonical(outcome.value) == canonical(case.solution):
+            continue  # e.g. the prompt's own example happens to be this case's answer
+        return label, case, response, got
+    return None
+
+
+def _fuzz_junk(ctx: Context, sample: list[PoolCase]) -> CheckResult | None:
+    """Hypothesis: arbitrary text, bare or inside an answer span, never scores."""
+    text = st.one_of(
+        PROSE,
+        PROSE.map(lambda body: wrap("boxed", body)),
+        PROSE.map(lambda body: wrap("tags", body)),
+    )
+    strategy = st.tuples(st.integers(0, len(sample) - 1), text)
+
+    def bad(example: tuple[int, str]) -> bool:
+        index, response = example
+        case = sample[index]
+        outcome = ctx.candidate.scores([(response, case.case)])[0]
+        if not (outcome.ok and isinstance(outcome.value, int | float) and outcome.value > 0):
+            return False
+        extracted = ctx.candidate.map("extract", [[response]])[0]
+        return not (extracted.ok and canonical(extracted.value) == canonical(case.solution))
+
+    example = minimal_example(
+        strategy, bad, ctx.settings.hypothesis_examples, ctx.settings.check_budget
+    )
+    if example is None:
+        return None
+    index, response = example
+    case = sample[index]
+    got = ctx.candidate.scores([(response, case.case)])[0]
+    return CheckResult(
+        id="soundness",
+        passed=False,
+        summary=f"arbitrary text scores: {response!r} got {got.value} (expected 0)",
+        evidence=Evidence(
+            case=case.case,
+            response=response,
+            expected=0.0,
+            got=got.value,
+            detail={"solution": case.solution, "at": case.label()},
+        ),
+    )
+
+
+def guessability(ctx: Context) -> CheckResult:
+    """No constant answer is right for a large share of cases: the task is not a coin flip."""
+    usable = ctx.usable()
+    if len(usable) < 10:
+        return CheckResult(id="guessability", passed=False, summary="too few usable cases to judge")
+    common = Counter(canonical(case.solution) for case in usable).most_common(3)
+    by_text = {canonical(case.solution): case.solution for case in usable}
+    guesses = [by_text[text] for text, _ in common]
+    guesses += [guess for guess in GENERIC_GUESSES if canonical(guess) not in by_text]
+    formatted = ctx.candidate.map("format_answer", [[guess] for guess in guesses])
+    best: tuple[float, Any, str] = (0.0, None, "")
+    for guess, outcome in zip(guesses, formatted, strict=True):
+        if not (outcome.ok and isinstance(outcome.value, str)):
+            continue
+        scores = ctx.candidate.scores([(outcome.value, case.case) for case in usable])
+        right = sum(
+            1 for s in scores if s.ok and isinstance(s.value, int | float) and s.value >= 0.5
+        )
+        share = right / len(usable)
+        if share > best[0]:
+            best = (share, guess, outcome.value)
+    share, guess, response = best
+    numbers = {"cases": len(usable), "best_constant_share": round(share, 3)}
+    if share > MAX_GUESS_SHARE:
+        return CheckResult(
+            id="guessability",
+            passed=False,
+            summary=(
+                f"always answering {guess!r} is right for {share:.0%} of cases (limit "
+                f"{MAX_GUESS_SHARE:.0%}): balance the answers or widen the answer space"
+            ),
+            numbers=numbers,
+            evidence=Evidence(response=response, got=share, detail={"constant": guess}),
+        )
+    return CheckResult(
+        id="guessability",
+        passed=True,
+        summary=f"the best constant answer is right for {share:.0%} of cases",
+        numbers=numbers,
+    )
+
+
+def answer_format(ctx: Context) -> CheckResult:
+    """The prompt names an answer style, and a right answer written in every style the prompt
+    names scores 1."""
+    usable = ctx.usable()
+    if not usable:
+        return CheckResult(id="format", passed=False, summary="no usable cases")
+    probes: list[tuple[str, PoolCase, str]] = []
+    for case in usable:
+        prompt = case.prompt or ""
+        style, inner = split_formatted(case.formatted or "")
+        named = [
+            name
+            for name, marker in (("boxed", "\\boxed"), ("tags", "[answer]"))
+            if marker in prompt.lower()
+        ]
+        if style == "custom":  # an extractor of its own: the prompt must show its marker
+            lead = (case.formatted or "").strip().split(maxsplit=1)
+            if lead and lead[0] in prompt:
+                continue
+            return CheckResult(
+                id="format",
+                passed=False,
+                summary=(
+                    f"format_answer() writes {case.formatted!r}, a style the prompt never shows"
+                ),
+                evidence=Evidence(case=case.case, got=prompt[-600:], detail={"at": case.label()}),
+            )
+        if not named:
+            return CheckResult(
+                id="format",
+                passed=False,
+                summary=(
+                    "the prompt never says how to write the final answer (no \\boxed{...} or "
+                    "[answer]...[/answer] instruction)"
+                ),
+                evidence=Evidence(case=case.case, got=prompt[-600:], detail={"at": case.label()}),
+            )
+        probes.extend(
+            (f"the right answer in the {name} style the prompt asks for", case, wrap(name, inner))
+            for name in named
+        )
+    outcomes = ctx.candidate.scores([(response, case.case) for _, case, response in probes])
+    for (label, case, response), outcome in zip(probes, outcomes, strict=True):
+        if not (outcome.ok and outcome.value == 1.0):
+            return CheckResult(
+                id="format",
+                passed=False,
+                summary=f"{label} does not score 1: extract() cannot read what the prompt asks for",
+                evidence=Evidence(
+                    case=case.case,
+                    response=response,
+                    expected=1.0,
+                    got=outcome.value if outcome.ok else outcome.error,
+                    detail={"at": case.label()},
+                ),
+            )
+    return CheckResult(
+        id="format",
+        passed=True,
+        summary=f"every answer style the prompts name is read ({len(probes)} responses)",
+        numbers={"responses": len(probes)},
+    )

@@ -1,0 +1,141 @@
+"""What every check shares: settings, the candidate, its description and a pool of sample cases.
+
+The pool holds, per difficulty, one case per seed (seeds 0..N-1, as `campforge generate` makes
+them), each with its prompt, reference answer and formatted reference response, computed once in
+the sandbox and reused by the checks. A stage that failed for a case is recorded on the case
+(`errors`) for the check that owns it to report.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from agent.selftest.candidate import Candidate
+from agent.spec import Spec
+
+CONTRACT_DIFFICULTIES = ("easy", "medium", "hard")
+
+
+class BudgetSpent(BaseException):
+    """A check ran out of time (raised inside Hypothesis, which stops on BaseException)."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Knobs of a self-test run. The defaults keep a typical candidate under ~15 s on 2 cores."""
+
+    cases: int = 40  # per difficulty
+    call_timeout: float = 10.0  # seconds for one call into the candidate
+    hypothesis_examples: int = 60
+    check_budget: float = 20.0  # seconds a Hypothesis-driven check may spend
+    generate_p95_budget: float = 0.1  # seconds per case
+    score_p95_budget: float = 0.02  # seconds per score() call
+    reference_cases: int = 10  # per difficulty, for the reference program
+    reference_timeout: float = 10.0
+
+
+@dataclass
+class PoolCase:
+    """One sample case and what the candidate says about it."""
+
+    difficulty: str
+    seed: int
+    case: dict[str, Any]
+    prompt: str | None = None
+    solution: Any = None
+    formatted: str | None = None
+    errors: dict[str, str] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def complete(self) -> bool:
+        """Whether prompt, solution and formatted answer are all known."""
+        return not self.errors
+
+    def label(self) -> str:
+        return f"{self.difficulty} seed {self.seed}"
+
+
+@dataclass
+class Context:
+    """The candidate under test and everything checks share."""
+
+    candidate: Candidate
+    module: Path
+    source: str
+    settings: Settings
+    spec: Spec | None = None
+    description: dict[str, Any] = field(default_factory=dict)
+    pool: list[PoolCase] = field(default_factory=list)
+    generate_failures: list[tuple[str, int, str]] = field(default_factory=list)
+
+    @property
+    def difficulties(self) -> list[str]:
+        """The candidate's difficulty names, contract ones first."""
+        names = list(self.description.get("difficulties") or {})
+        return sorted(names, key=lambda name: (name not in CONTRACT_DIFFICULTIES, name))
+
+    @property
+    def overrides_check(self) -> bool:
+        return "check" in (self.description.get("overrides") or [])
+
+    def usable(self, difficulty: str | None = None) -> list[PoolCase]:
+        """Pool cases whose prompt, solution and formatted answer are known."""
+        return [
+            case
+            for case in self.pool
+            if case.complete and (difficulty is None or case.difficulty == difficulty)
+        ]
+
+    def build_pool(self) -> None:
+        """Generate the sample cases and compute prompt, solution and formatted answer for each."""
+        for difficulty in self.difficulties:
+            seeds = list(range(self.settings.cases))
+            outcomes = self.candidate.generate(difficulty, seeds)
+            for seed, outcome in zip(seeds, outcomes, strict=True):
+                if outcome.ok and isinstance(outcome.value, dict):
+                    seconds = {"generate": outcome.seconds}
+                    self.pool.append(PoolCase(difficulty, seed, outcome.value, seconds=seconds))
+                else:
+                    error = outcome.error or f"generate() returned {type(outcome.value).__name__}"
+                    self.generate_failures.append((difficulty, seed, error))
+        cases = [[case.case] for case in self.pool]
+        for stage, method in (("prompt", "prompt"), ("solution", "solve")):
+            for case, outcome in zip(self.pool, self.candidate.map(method, cases), strict=True):
+                case.seconds[stage] = outcome.seconds
+                if outcome.ok:
+                    setattr(case, stage, outcome.value)
+                else:
+                    case.errors[stage] = outcome.error or "failed"
+        solved = [case for case in self.pool if "solution" not in case.errors]
+        answers = [[case.solution] for case in solved]
+        for case, outcome in zip(solved, self.candidate.map("format_answer", answers), strict=True):
+            if outcome.ok and isinstance(outcome.value, str):
+                case.formatted = outcome.value
+            else:
+                case.errors["formatted"] = outcome.error or "format_answer() did not return text"
+
+
+class Deadline:
+    """A time budget; `spend()` raises BudgetSpent once it is over."""
+
+    def __init__(self, seconds: float):
+        self.end = time.monotonic() + seconds
+
+    def spend(self) -> None:
+        if time.monotonic() > self.end:
+            raise BudgetSpent
+
+
+def canonical(value: Any) -> str:
+    """A value's JSON text with sorted keys: equal for equal JSON values."""
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, default=repr)
+
+
+def shortest(cases: list[PoolCase]) -> PoolCase:
+    """The case with the shortest JSON text: the most readable evidence."""
+    return min(cases, key=lambda case: (len(canonical(case.case)), case.difficulty, case.seed))

@@ -1,0 +1,157 @@
+"""Run every self-test check on a candidate module and assemble the report.
+
+The order matters: the static checks first (nothing of the candidate runs), then the checks that
+need a loaded class, then those that need a pool of sample cases. When the candidate cannot be
+loaded, or lacks the members the later checks call, the report stops at `contract`: the later
+checks would only repeat the same failure in other words. A hang or crash of the candidate during
+a check fails that check with the reason and the run goes on (the sandbox restarts the worker).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from agent.selftest.candidate import Candidate, CandidateFailure
+from agent.selftest.checks import generation, prompt, reference, scoring, static
+from agent.selftest.context import Context, Settings
+from agent.selftest.report import CheckResult, Evidence, Report
+from agent.spec import Spec
+
+CHECK_IDS = (
+    "contract",
+    "lint",
+    "params",
+    "generate",
+    "determinism",
+    "diversity",
+    "difficulty",
+    "completeness",
+    "soundness",
+    "rendered",
+    "guessability",
+    "leakage",
+    "format",
+    "reference",
+    "speed",
+)
+
+
+class UnusableInput(ValueError):
+    """The input is not something to self-test (no such file, no Bootcamp subclass, ...)."""
+
+
+def run_selftest(
+    module: Path | str,
+    *,
+    spec: Spec | None = None,
+    settings: Settings | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> Report:
+    """Self-test the bootcamp module at `module`. Raises UnusableInput for unusable input."""
+    module = Path(module)
+    settings = settings or Settings()
+    started = time.perf_counter()
+    try:
+        source = module.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise UnusableInput(f"cannot read {module}: {error}") from None
+    notify = progress or (lambda _: None)
+    results: list[CheckResult] = []
+    with Candidate(module, call_timeout=settings.call_timeout) as candidate:
+        ctx = Context(candidate, module, source, settings, spec=spec)
+        isolation = candidate.isolation
+        loaded = _load(ctx, results)
+        notify("contract")
+        results.append(static.lint(module))
+        notify("lint")
+        if loaded:
+            _run_checks(ctx, results, notify)
+    verdict = "pass" if results and all(check.passed for check in results) else "fail"
+    ordered = sorted(results, key=lambda check: CHECK_IDS.index(check.id))
+    return Report(
+        verdict=verdict,
+        candidate=str(module),
+        bootcamp=ctx.description.get("name") if ctx.description else None,
+        cases_per_difficulty=settings.cases,
+        checks=ordered,
+        isolation=isolation,
+        seconds=round(time.perf_counter() - started, 3),
+    )
+
+
+def _load(ctx: Context, results: list[CheckResult]) -> bool:
+    """Describe the candidate; append the contract result; whether later checks can run."""
+    try:
+        ctx.description = ctx.candidate.describe()
+    except CandidateFailure as failure:
+        if "Bootcamp subclass" in failure.reason and "found none" in failure.reason:
+            raise UnusableInput(f"{ctx.module}: no Bootcamp subclass defined") from None
+        results.append(
+            CheckResult(
+                id="contract",
+                passed=False,
+                summary=f"the module does not load: {failure.reason}",
+                evidence=Evidence(got=failure.reason),
+            )
+        )
+        return False
+    result = static.contract(ctx)
+    results.append(result)
+    overrides = set(ctx.description.get("overrides") or [])
+    return all(method in overrides for method in static.REQUIRED_METHODS) and bool(ctx.difficulties)
+
+
+def _run_checks(ctx: Context, results: list[CheckResult], notify: Callable[[str], None]) -> None:
+    score_seconds: list[float] = []
+    if not _run(results, "params", lambda: generation.params(ctx), notify):
+        return
+    try:
+        ctx.build_pool()
+    except CandidateFailure as failure:
+        results.append(_crashed("generate", failure))
+        return
+    steps: list[tuple[str, Callable[[], CheckResult]]] = [
+        ("generate", lambda: generation.generate(ctx)),
+        ("determinism", lambda: generation.determinism(ctx, ctx.module)),
+        ("diversity", lambda: generation.diversity(ctx)),
+        ("difficulty", lambda: generation.difficulty(ctx)),
+        ("completeness", lambda: scoring.completeness(ctx, score_seconds)),
+        ("soundness", lambda: scoring.soundness(ctx)),
+        ("rendered", lambda: prompt.rendered(ctx)),
+        ("guessability", lambda: scoring.guessability(ctx)),
+        ("leakage", lambda: prompt.leakage(ctx)),
+        ("format", lambda: scoring.answer_format(ctx)),
+    ]
+    if ctx.spec is not None and ctx.spec.reference_solution:
+        steps.append(("reference", lambda: reference.reference(ctx)))
+    steps.append(("speed", lambda: generation.speed(ctx, score_seconds)))
+    for check_id, run in steps:
+        _run(results, check_id, run, notify)
+
+
+def _run(
+    results: list[CheckResult],
+    check_id: str,
+    run: Callable[[], CheckResult],
+    notify: Callable[[str], None],
+) -> bool:
+    """Run one check, turning a hang or crash of the candidate into its failure."""
+    try:
+        results.append(run())
+        ok = True
+    except CandidateFailure as failure:
+        results.append(_crashed(check_id, failure))
+        ok = False
+    notify(check_id)
+    return ok
+
+
+def _crashed(check_id: str, failure: CandidateFailure) -> CheckResult:
+    return CheckResult(
+        id=check_id,
+        passed=False,
+        summary=f"the candidate failed while running {failure.what}: {failure.reason}",
+        evidence=Evidence(got=failure.reason, detail={"during": failure.what}),
+    )
