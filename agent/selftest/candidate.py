@@ -8,6 +8,7 @@ says what the candidate was doing; the sandbox restarts the worker for the next 
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +23,13 @@ class CandidateFailure(Exception):
     def __init__(self, what: str, reason: str):
         super().__init__(f"{what}: {reason}")
         self.what, self.reason = what, reason
+
+
+class OutOfTime(CandidateFailure):
+    """The whole self-test's time budget ran out: the candidate is too slow to test."""
+
+
+BATCH = 64  # calls per request: the time budget is checked between requests
 
 
 @dataclass(frozen=True)
@@ -54,8 +62,11 @@ class Candidate:
         call_timeout: float = 10.0,
         limits: SandboxLimits | None = None,
         hash_seed: int = 0,
+        budget_seconds: float | None = None,
     ):
         self.module = module
+        self.ends_at = None if budget_seconds is None else time.monotonic() + budget_seconds
+        self.budget_seconds = budget_seconds
         self.sandbox = Sandbox(
             module, limits=limits, call_timeout=call_timeout, hash_seed=hash_seed
         )
@@ -99,7 +110,16 @@ class Candidate:
         if not args_list:
             return []
         what = f"{method}() on {len(args_list)} input(s)"
-        items = self._guard(what, lambda: self.sandbox.map(method, [list(a) for a in args_list]))
+        items: list[dict[str, Any]] = []
+        for start in range(0, len(args_list), BATCH):
+            chunk = [list(args) for args in args_list[start : start + BATCH]]
+            items += self._guard(what, lambda chunk=chunk: self.sandbox.map(method, chunk))
+        return [Outcome.from_item(item) for item in items]
+
+    def mutators(self, cases: Sequence[dict[str, Any]]) -> list[Outcome]:
+        """Per case: which classmethod (if any) changed the case object it was given."""
+        what = f"purity probe on {len(cases)} case(s)"
+        items = self._guard(what, lambda: self.sandbox.purity(list(cases)))
         return [Outcome.from_item(item) for item in items]
 
     def scores(self, pairs: Sequence[tuple[str, dict[str, Any]]]) -> list[Outcome]:
@@ -107,11 +127,25 @@ class Candidate:
         return self.map("score", pairs)
 
     def _guard(self, what: str, call: Any) -> Any:
+        if self.ends_at is not None and time.monotonic() > self.ends_at:
+            raise OutOfTime(
+                what,
+                f"the self-test's {self.budget_seconds:g} s budget ran out: the candidate is too "
+                "slow to test (see the speed check)",
+            )
         try:
-            return call()
+            result = call()
         except SandboxTimeout as error:
             raise CandidateFailure(what, f"timed out ({error})") from None
         except SandboxCrashed as error:
             raise CandidateFailure(what, f"crashed ({error})") from None
         except SandboxError as error:
             raise CandidateFailure(what, str(error)) from None
+        if isinstance(result, list) and result:
+            last = result[-1]  # the worker stops a batch at its first timed-out call
+            error = last.get("error") or {}
+            if not last.get("ok") and error.get("type") == "CallTimeout":
+                raise CandidateFailure(
+                    what, f"a call timed out at item {len(result) - 1}: {error.get('message')}"
+                )
+        return result

@@ -18,6 +18,10 @@ from agent.selftest.candidate import Candidate
 from agent.spec import Spec
 
 CONTRACT_DIFFICULTIES = ("easy", "medium", "hard")
+LOSSY = (
+    "the case does not survive a JSON round trip unchanged (a tuple, a set, non-string dict keys "
+    "or NaN?): use lists, string keys and finite numbers"
+)
 
 
 class BudgetSpent(BaseException):
@@ -30,6 +34,7 @@ class Settings:
 
     cases: int = 40  # per difficulty
     call_timeout: float = 10.0  # seconds for one call into the candidate
+    total_budget: float = 120.0  # seconds for the whole self-test of a slow candidate
     hypothesis_examples: int = 60
     check_budget: float = 20.0  # seconds a Hypothesis-driven check may spend
     generate_p95_budget: float = 0.1  # seconds per case
@@ -97,7 +102,9 @@ class Context:
             seeds = list(range(self.settings.cases))
             outcomes = self.candidate.generate(difficulty, seeds)
             for seed, outcome in zip(seeds, outcomes, strict=True):
-                if outcome.ok and isinstance(outcome.value, dict):
+                if outcome.ok and (outcome.extra or {}).get("lossless") is False:
+                    self.generate_failures.append((difficulty, seed, LOSSY))
+                elif outcome.ok and isinstance(outcome.value, dict):
                     seconds = {"generate": outcome.seconds}
                     self.pool.append(PoolCase(difficulty, seed, outcome.value, seconds=seconds))
                 else:

@@ -9,11 +9,13 @@ a check fails that check with the reason and the run goes on (the sandbox restar
 
 from __future__ import annotations
 
+import contextlib
 import time
+import traceback
 from collections.abc import Callable
 from pathlib import Path
 
-from agent.selftest.candidate import Candidate, CandidateFailure
+from agent.selftest.candidate import Candidate, CandidateFailure, OutOfTime
 from agent.selftest.checks import generation, prompt, reference, scoring, static
 from agent.selftest.context import Context, Settings
 from agent.selftest.report import CheckResult, Evidence, Report
@@ -59,7 +61,9 @@ def run_selftest(
         raise UnusableInput(f"cannot read {module}: {error}") from None
     notify = progress or (lambda _: None)
     results: list[CheckResult] = []
-    with Candidate(module, call_timeout=settings.call_timeout) as candidate:
+    with Candidate(
+        module, call_timeout=settings.call_timeout, budget_seconds=settings.total_budget
+    ) as candidate:
         ctx = Context(candidate, module, source, settings, spec=spec)
         isolation = candidate.isolation
         loaded = _load(ctx, results)
@@ -67,7 +71,8 @@ def run_selftest(
         results.append(static.lint(module))
         notify("lint")
         if loaded:
-            _run_checks(ctx, results, notify)
+            with contextlib.suppress(OutOfTime):  # recorded on the check it interrupted
+                _run_checks(ctx, results, notify)
     verdict = "pass" if results and all(check.passed for check in results) else "fail"
     ordered = sorted(results, key=lambda check: CHECK_IDS.index(check.id))
     return Report(
@@ -112,8 +117,18 @@ def _run_checks(ctx: Context, results: list[CheckResult], notify: Callable[[str]
     except CandidateFailure as failure:
         results.append(_crashed("generate", failure))
         return
+    if not _run(results, "generate", lambda: generation.generate(ctx), notify):
+        return
+    if not ctx.usable():  # every later check needs sample cases
+        if ctx.pool:  # cases exist but prompt/solve/format_answer fail on them: say which
+            _run(results, "completeness", lambda: scoring.completeness(ctx, score_seconds), notify)
+        return
+    gate = generation.speed_gate(ctx, score_seconds)
+    if gate is not None:
+        results.append(gate)
+        notify("speed")
+        return
     steps: list[tuple[str, Callable[[], CheckResult]]] = [
-        ("generate", lambda: generation.generate(ctx)),
         ("determinism", lambda: generation.determinism(ctx, ctx.module)),
         ("diversity", lambda: generation.diversity(ctx)),
         ("difficulty", lambda: generation.difficulty(ctx)),
@@ -126,9 +141,12 @@ def _run_checks(ctx: Context, results: list[CheckResult], notify: Callable[[str]
     ]
     if ctx.spec is not None and ctx.spec.reference_solution:
         steps.append(("reference", lambda: reference.reference(ctx)))
-    steps.append(("speed", lambda: generation.speed(ctx, score_seconds)))
     for check_id, run in steps:
-        _run(results, check_id, run, notify)
+        try:
+            _run(results, check_id, run, notify)
+        except OutOfTime:
+            break  # recorded on the check it interrupted; the speed check says how slow
+    _run(results, "speed", lambda: generation.speed(ctx, score_seconds), notify)
 
 
 def _run(
@@ -143,6 +161,18 @@ def _run(
         ok = True
     except CandidateFailure as failure:
         results.append(_crashed(check_id, failure))
+        if isinstance(failure, OutOfTime):
+            raise
+        ok = False
+    except Exception as error:  # a bug in the self-test: fail loudly, never pass silently
+        results.append(
+            CheckResult(
+                id=check_id,
+                passed=False,
+                summary=f"self-test internal error in {check_id}: {type(error).__name__}: {error}",
+                evidence=Evidence(detail={"traceback": traceback.format_exc(limit=-4)}),
+            )
+        )
         ok = False
     notify(check_id)
     return ok

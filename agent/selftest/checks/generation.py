@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from agent.selftest.candidate import Candidate
-from agent.selftest.context import CONTRACT_DIFFICULTIES, Context, PoolCase, canonical
+from agent.selftest.context import CONTRACT_DIFFICULTIES, LOSSY, Context, PoolCase, canonical
 from agent.selftest.report import CheckResult, Evidence
 
 UNKNOWN_PARAMETER = "campforge_unknown_parameter"
@@ -68,17 +68,19 @@ def generate(ctx: Context) -> CheckResult:
         )
     for difficulty in ctx.difficulties:
         sequence = ctx.candidate.generate_sequence(difficulty, 0, SEQUENCE_LENGTH)
-        broken = next((outcome for outcome in sequence if not outcome.ok), None)
+        broken = next(
+            (o for o in sequence if not o.ok or (o.extra or {}).get("lossless") is False), None
+        )
         if broken is not None:
             return CheckResult(
                 id="generate",
                 passed=False,
                 summary=(
                     f"calling generate() {SEQUENCE_LENGTH} times on one instance at {difficulty} "
-                    f"fails: {broken.error}"
+                    f"fails: {broken.error or LOSSY}"
                 ),
                 numbers=numbers,
-                evidence=Evidence(got=broken.error, detail={"difficulty": difficulty}),
+                evidence=Evidence(got=broken.error or LOSSY, detail={"difficulty": difficulty}),
             )
     return CheckResult(
         id="generate",
@@ -122,9 +124,21 @@ def determinism(ctx: Context, module: Path) -> CheckResult:
                         outcome.value if outcome.ok else outcome.error,
                     )
     usable = [case for case in pool if case.prompt is not None and case.solution is not None]
+    for case, outcome in zip(usable, ctx.candidate.mutators([c.case for c in usable]), strict=True):
+        if outcome.ok and outcome.value:
+            return CheckResult(
+                id="determinism",
+                passed=False,
+                summary=(
+                    f"{outcome.value}() changes the case it is given (in-place sort, pop, "
+                    "append?): the stored case stops matching its prompt; work on a copy"
+                ),
+                evidence=Evidence(case=case.case, detail={"mutated_by": outcome.value}),
+            )
+    backwards = usable[::-1]  # another order: state kept between calls cannot line up again
     for stage, method in (("prompt", "prompt"), ("solution", "solve")):
-        repeated = ctx.candidate.map(method, [[case.case] for case in usable])
-        for case, outcome in zip(usable, repeated, strict=True):
+        repeated = ctx.candidate.map(method, [[case.case] for case in backwards])
+        for case, outcome in zip(backwards, repeated, strict=True):
             first = getattr(case, stage)
             if not outcome.ok or canonical(outcome.value) != canonical(first):
                 return CheckResult(
@@ -296,6 +310,28 @@ def speed(ctx: Context, score_seconds: list[float]) -> CheckResult:
     return CheckResult(
         id="speed", passed=True, summary="generate and score within budget", timing=timing
     )
+
+
+GATE_FACTOR = 3.0
+GATE_SAMPLE = 10
+
+
+def speed_gate(ctx: Context, score_seconds: list[float]) -> CheckResult | None:
+    """Right after the pool is built: a candidate far over its time budgets fails `speed` at
+    once, instead of spending minutes in the checks that call it thousands of times."""
+    sample = ctx.usable()[:GATE_SAMPLE]
+    outcomes = ctx.candidate.scores([(case.formatted or "", case.case) for case in sample])
+    score_seconds.extend(outcome.seconds for outcome in outcomes)
+    generate_seconds = [case.seconds.get("generate", 0.0) for case in ctx.pool]
+    budget = ctx.settings
+    too_slow = (
+        generate_seconds and _p95(generate_seconds) > GATE_FACTOR * budget.generate_p95_budget
+    ) or (score_seconds and _p95(score_seconds) > GATE_FACTOR * budget.score_p95_budget)
+    if not too_slow:
+        return None
+    result = speed(ctx, score_seconds)
+    result.summary += " (far over budget: the remaining checks were not run)"
+    return result
 
 
 def _p95(values: list[float]) -> float:

@@ -102,6 +102,8 @@ def completeness(ctx: Context, score_seconds: list[float]) -> CheckResult:
             evidence=Evidence(case=case.case, got=error, detail={"at": case.label()}),
         )
     usable = ctx.usable()
+    if not usable:
+        return CheckResult(id="completeness", passed=False, summary="no usable cases to score")
     probes: list[tuple[str, PoolCase, str]] = []
     for index, case in enumerate(usable):
         assert case.formatted is not None
@@ -302,10 +304,23 @@ def _junk_probes(
         spans = [wrap(style, text) for text in dump]  # the right one is not the last
         probes.append(("an answer dump of many spans", case, " ".join(spans)))
     if not isinstance(case.solution, float) and len(inner) >= 2:
-        probes.append(("a prefix of the right answer", case, wrap(style, inner[: len(inner) // 2])))
-        probes.append(("the right answer minus its last character", case, wrap(style, inner[:-1])))
-        probes.append(("the right answer minus its first character", case, wrap(style, inner[1:])))
+        for label, part in (
+            ("a prefix of the right answer", inner[: len(inner) // 2]),
+            ("the right answer minus its last character", inner[:-1]),
+            ("the right answer minus its first character", inner[1:]),
+        ):
+            # In a box, a cut brace would end the span early and extract something else.
+            probes.append((label, case, wrap(style if _balanced(part) else "tags", part)))
     return probes
+
+
+def _balanced(text: str) -> bool:
+    depth = 0
+    for char in text:
+        depth += (char == "{") - (char == "}")
+        if depth < 0:
+            return False
+    return depth == 0
 
 
 def _near_miss_probes(
@@ -388,43 +403,52 @@ def _fuzz_junk(ctx: Context, sample: list[PoolCase]) -> CheckResult | None:
 
 
 def guessability(ctx: Context) -> CheckResult:
-    """No constant answer is right for a large share of cases: the task is not a coin flip."""
+    """No constant answer is right for a large share of the cases of any difficulty: the task is
+    not a coin flip. Tried: each difficulty's most common answers and a few generic guesses."""
     usable = ctx.usable()
     if len(usable) < 10:
         return CheckResult(id="guessability", passed=False, summary="too few usable cases to judge")
-    common = Counter(canonical(case.solution) for case in usable).most_common(3)
     by_text = {canonical(case.solution): case.solution for case in usable}
-    guesses = [by_text[text] for text, _ in common]
+    guesses: list[Any] = []
+    for level in ctx.difficulties:
+        common = Counter(canonical(case.solution) for case in ctx.usable(level)).most_common(3)
+        guesses += [by_text[text] for text, _ in common if by_text[text] not in guesses]
     guesses += [guess for guess in GENERIC_GUESSES if canonical(guess) not in by_text]
     formatted = ctx.candidate.map("format_answer", [[guess] for guess in guesses])
-    best: tuple[float, Any, str] = (0.0, None, "")
+    best: tuple[float, Any, str, str] = (0.0, None, "", "")
     for guess, outcome in zip(guesses, formatted, strict=True):
         if not (outcome.ok and isinstance(outcome.value, str)):
             continue
         scores = ctx.candidate.scores([(outcome.value, case.case) for case in usable])
-        right = sum(
-            1 for s in scores if s.ok and isinstance(s.value, int | float) and s.value >= 0.5
+        right: Counter[str] = Counter(
+            case.difficulty
+            for case, score in zip(usable, scores, strict=True)
+            if score.ok and isinstance(score.value, int | float) and score.value >= 0.5
         )
-        share = right / len(usable)
-        if share > best[0]:
-            best = (share, guess, outcome.value)
-    share, guess, response = best
+        for level, count in right.items():
+            share = count / len(ctx.usable(level))
+            if share > best[0]:
+                best = (share, guess, outcome.value, level)
+    share, guess, response, level = best
     numbers = {"cases": len(usable), "best_constant_share": round(share, 3)}
     if share > MAX_GUESS_SHARE:
         return CheckResult(
             id="guessability",
             passed=False,
             summary=(
-                f"always answering {guess!r} is right for {share:.0%} of cases (limit "
+                f"always answering {guess!r} is right for {share:.0%} of {level} cases (limit "
                 f"{MAX_GUESS_SHARE:.0%}): balance the answers or widen the answer space"
             ),
             numbers=numbers,
-            evidence=Evidence(response=response, got=share, detail={"constant": guess}),
+            evidence=Evidence(
+                response=response, got=share, detail={"constant": guess, "at": level}
+            ),
         )
+    where = f" ({level})" if level else ""
     return CheckResult(
         id="guessability",
         passed=True,
-        summary=f"the best constant answer is right for {share:.0%} of cases",
+        summary=f"the best constant answer is right for {share:.0%} of cases{where}",
         numbers=numbers,
     )
 

@@ -1,0 +1,464 @@
+"""Sandbox worker: loads one candidate bootcamp module and serves RPC requests. Stdlib only.
+
+Runs inside the sandbox (started by launcher.py as `python -s -S -B worker.py <json-config>`, from
+a read-only copy next to a stdlib-only copy of `generated_bootcamps`). It imports the candidate
+file, finds its single `Bootcamp` subclass and answers requests on two dedicated pipe fds; the
+candidate's own stdout/stderr (fds 1 and 2) go to a capped file and never touch the channel.
+
+Wire format: newline-delimited JSON (Python's json with NaN/Infinity tokens allowed both ways).
+First line from the worker: {"ready": true, "class_name": ...} or {"ready": false, "error": {...}}.
+Each request ({"op": ..., "timeout": per-item seconds, ...}) is answered by item lines
+{"i": k, "ok": true, "value": v, "seconds": t} / {"i": k, "ok": false, "error": {...}, ...}
+then {"end": n}; a finished item is written before the next one starts. Each item gets a soft
+wall-clock limit (SIGALRM raising CallTimeout, a BaseException the candidate's `except Exception`
+cannot swallow); the client enforces the hard one. A candidate exception never kills the worker.
+"""
+
+import errno
+import importlib.machinery
+import importlib.util
+import json
+import math
+import os
+import signal
+import sys
+import time
+import traceback
+
+CLASSMETHODS = (
+    "prompt",
+    "solve",
+    "extract",
+    "check",
+    "format_answer",
+    "score",
+    "to_reference_input",
+    "from_reference_output",
+)
+MEMBERS = (
+    "name",
+    "description",
+    "domain",
+    "defaults",
+    "difficulties",
+    "answer_kind",
+    "generate",
+    *CLASSMETHODS,
+)
+MAX_ITEM_BYTES = 16 << 20
+PID = os.getpid()
+
+
+class CallTimeout(BaseException):
+    """Raised inside candidate code when its wall-clock budget is spent."""
+
+
+_armed = False
+
+
+def _on_alarm(signum, frame):
+    if _armed:
+        raise CallTimeout
+
+
+def _arm(seconds):
+    global _armed
+    _armed = True
+    signal.setitimer(signal.ITIMER_REAL, max(seconds, 0.001))
+
+
+def _disarm():
+    global _armed
+    _armed = False
+    signal.setitimer(signal.ITIMER_REAL, 0)
+
+
+class Channel:
+    """Line-oriented JSON over two raw pipe fds.
+
+    `send` queues a line and `flush` writes the queue. The worker flushes before it starts each
+    item, so when an item hangs for good the client already holds every finished item, and the
+    last item travels in the same write as the end line (one wake-up for a one-item request).
+    """
+
+    def __init__(self, rfd, wfd):
+        self.rfd, self.wfd = rfd, wfd
+        self.buf = bytearray()
+        self.out = []
+
+    def recv(self):
+        while True:
+            end = self.buf.find(b"\n")
+            if end >= 0:
+                line = bytes(self.buf[:end])
+                del self.buf[: end + 1]
+                return json.loads(line)
+            data = os.read(self.rfd, 1 << 20)
+            if not data:
+                return None
+            self.buf += data
+
+    def send(self, line):
+        self.out.append(line)
+
+    def flush(self):
+        if not self.out:
+            return
+        view = memoryview(("\n".join(self.out) + "\n").encode())
+        self.out = []
+        while view:
+            view = view[os.write(self.wfd, view) :]
+
+
+class Worker:
+    def __init__(self, cfg):
+        self.cfg = cfg
+        self.fsize = cfg.get("fsize") or 0
+        self.flooded = False
+        self.cls = None
+        self.base = None
+
+    # -- candidate loading -----------------------------------------------------------------------
+
+    def load(self):
+        from generated_bootcamps.base import Bootcamp
+
+        self.base = Bootcamp
+        path = self.cfg["module"]
+        name = os.path.splitext(os.path.basename(path))[0]
+        if not name.isidentifier() or name in sys.modules or name in sys.stdlib_module_names:
+            name = "candidate_module"  # never shadow json, random... or our own modules
+        loader = importlib.machinery.SourceFileLoader(name, path)
+        spec = importlib.util.spec_from_file_location(name, path, loader=loader)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        _arm(self.cfg["import_timeout"])
+        try:
+            spec.loader.exec_module(module)
+        finally:
+            _disarm()
+        found = [
+            obj
+            for obj in list(vars(module).values())
+            if isinstance(obj, type)
+            and issubclass(obj, Bootcamp)
+            and obj is not Bootcamp
+            and obj.__module__ == name
+        ]
+        if len(found) != 1:
+            names = ", ".join(sorted(c.__name__ for c in found)) or "none"
+            raise LookupError(
+                f"expected exactly one Bootcamp subclass in the module, found {names}"
+            )
+        self.cls = found[0]
+
+    # -- results ---------------------------------------------------------------------------------
+
+    def error_info(self, exc):
+        kind = type(exc).__name__
+        try:
+            message = str(exc)
+        except BaseException:
+            message = "<unprintable exception>"
+        if isinstance(exc, OSError) and exc.errno == errno.EFBIG and self.output_full():
+            kind = "OutputFlood"
+            message = f"output flood: stdout/stderr exceeded {self.fsize // (1 << 20)} MiB"
+            self.silence_output()
+        elif isinstance(exc, CallTimeout):
+            kind = "CallTimeout"
+        try:
+            frames = traceback.extract_tb(exc.__traceback__)
+            frames = [f for f in frames if f.filename != __file__][-4:]
+            tb = "".join(traceback.format_list(frames))[-2000:]
+        except BaseException:
+            tb = ""
+        return {"type": kind, "message": message[:2000], "traceback": tb}
+
+    def output_full(self):
+        try:
+            return self.fsize > 0 and os.fstat(1).st_size >= self.fsize - 65536
+        except OSError:
+            return False
+
+    def silence_output(self):
+        """After a flood, send fds 1 and 2 to /dev/null so later prints cannot fail again."""
+        if self.flooded:
+            return
+        self.flooded = True
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, 1)
+        os.dup2(null, 2)
+        os.close(null)
+
+    def run_item(self, index, thunk, timeout, what):
+        """Run one candidate call under the soft timeout; the encoded item line."""
+        t0 = time.perf_counter()
+        try:
+            _arm(timeout)
+            try:
+                try:
+                    value = thunk()
+                finally:
+                    if os.getpid() != PID:  # a fork of the candidate must not act as the worker
+                        os._exit(0)
+                seconds = time.perf_counter() - t0
+                line = self.encode_ok(index, value, seconds, what)
+            except CallTimeout:
+                _disarm()
+                seconds = time.perf_counter() - t0
+                error = {
+                    "type": "CallTimeout",
+                    "message": f"call exceeded its {timeout:g} s wall-clock budget",
+                    "traceback": "",
+                }
+                line = self.encode_error(index, error, seconds)
+            except BaseException as exc:
+                _disarm()
+                line = self.encode_error(index, self.error_info(exc), time.perf_counter() - t0)
+        except CallTimeout:  # the alarm fired while formatting a result
+            error = {"type": "CallTimeout", "message": "timed out", "traceback": ""}
+            line = self.encode_error(index, error, time.perf_counter() - t0)
+        finally:
+            _disarm()
+        return line
+
+    def encode_ok(self, index, value, seconds, what):
+        try:
+            text = json.dumps(value, allow_nan=True)
+        except (TypeError, ValueError, RecursionError) as exc:
+            raise NotSerializable(f"{what} is not JSON-serializable: {exc}") from None
+        if len(text) > MAX_ITEM_BYTES:
+            raise NotSerializable(f"{what} is too large: {len(text)} bytes of JSON")
+        head = f'{{"i": {index}, "ok": true, "seconds": {seconds!r}'
+        if what == "case":
+            try:
+                lossless = same(value, json.loads(text))
+            except RecursionError:
+                lossless = False
+            head += f', "lossless": {"true" if lossless else "false"}'
+        return f'{head}, "value": {text}}}'
+
+    def encode_error(self, index, error, seconds):
+        return json.dumps({"i": index, "ok": False, "seconds": seconds, "error": error})
+
+    # -- operations ------------------------------------------------------------------------------
+
+    def describe(self):
+        cls, base = self.cls, self.base
+
+        def defined(name):
+            for klass in cls.__mro__:
+                if klass is base:
+                    return False
+                if name in vars(klass):
+                    return True
+            return False
+
+        info = {"class_name": cls.__name__, "problems": {}}
+        for field in ("name", "description", "domain", "defaults", "difficulties"):
+            try:
+                value = getattr(cls, field)
+                json.dumps(value, allow_nan=True)
+                info[field] = value
+            except BaseException as exc:
+                info[field] = None
+                info["problems"][field] = f"{type(exc).__name__}: {exc}"[:500]
+        try:
+            kind = getattr(cls, "answer_kind", None)
+            text = repr(kind)
+            if kind is not None and text.startswith("<"):  # default repr: the class says enough
+                text = type(kind).__qualname__
+            info["answer_kind"] = None if kind is None else text[:300]
+        except BaseException as exc:
+            info["answer_kind"] = None
+            info["problems"]["answer_kind"] = f"{type(exc).__name__}: {exc}"[:500]
+        info["members"] = {name: defined(name) for name in MEMBERS}
+        base_methods = [
+            name
+            for name, value in vars(base).items()
+            if callable(value) or isinstance(value, classmethod | staticmethod)
+        ]
+        info["overrides"] = sorted(
+            name
+            for name in base_methods
+            if (name == "__init__" or not name.startswith("__")) and defined(name)
+        )
+        info["optional"] = {
+            name: callable(getattr(cls, name, None))
+            for name in ("to_reference_input", "from_reference_output")
+        }
+        try:
+            info["docstring"] = (cls.__doc__ or "")[:2000]
+        except BaseException:
+            info["docstring"] = ""
+        return info
+
+    def mutator(self, case):
+        """The first of prompt, solve, format_answer, score that mutates `case`, or None."""
+        cls = self.cls
+        before = json.dumps(case, sort_keys=True)
+        steps = (
+            ("prompt", lambda: cls.prompt(case)),
+            ("solve", lambda: cls.solve(case)),
+            ("check", lambda: cls.check(case, cls.solve(case))),
+            ("score", lambda: cls.score(cls.format_answer(cls.solve(case)), case)),
+        )
+        for name, step in steps:
+            step()
+            if json.dumps(case, sort_keys=True) != before:
+                return name
+        return None
+
+    def run_batch(self, chan, thunks, timeout, what):
+        """Run thunks as items, in order; stop after the first that times out (a candidate that
+        hangs once will hang again: the rest would only cost a timeout each). Returns the count
+        of items sent."""
+        sent = 0
+        for index, thunk in enumerate(thunks):
+            chan.flush()
+            line = self.run_item(index, thunk, timeout, what)
+            chan.send(line)
+            sent += 1
+            if '"CallTimeout"' in line and '"ok": false' in line:
+                break
+        return sent
+
+    def handle(self, req, chan):
+        op = req.get("op")
+        timeout = float(req.get("timeout") or 10.0)
+        cls = self.cls
+        count = 0
+        if op == "describe":
+            chan.send(self.run_item(0, self.describe, timeout, "description"))
+            count = 1
+        elif op == "instantiate":
+
+            def make():
+                inst = cls(seed=req.get("seed"), difficulty=req.get("difficulty"), **req["params"])
+                return {"params": inst.params}
+
+            chan.send(self.run_item(0, make, timeout, "instance params"))
+            count = 1
+        elif op == "generate":
+            holder = []
+
+            def make():
+                holder.append(
+                    cls(seed=req.get("seed"), difficulty=req.get("difficulty"), **req["params"])
+                )
+
+            line = self.run_item(0, make, timeout, "instance")
+            if not holder:
+                item = json.loads(line)
+                item["error"]["stage"] = "instantiate"
+                chan.send(json.dumps(item))
+                count = 1
+            else:
+                inst = holder[0]
+                thunks = [inst.generate] * req["count"]
+                count = self.run_batch(chan, thunks, timeout, "case")
+        elif op == "generate_seeds":  # one case per seed, each from a fresh instance
+            params = req["params"]
+
+            def one(seed):
+                return cls(seed=seed, difficulty=req.get("difficulty"), **params).generate()
+
+            thunks = [lambda s=seed: one(s) for seed in req["seeds"]]
+            count = self.run_batch(chan, thunks, timeout, "case")
+        elif op == "purity":  # which classmethod, if any, changes the case it is given
+            thunks = [lambda c=case: self.mutator(c) for case in req["cases"]]
+            count = self.run_batch(chan, thunks, timeout, "result")
+        elif op == "map":
+            method = req["method"]
+            if method not in CLASSMETHODS:
+                raise ValueError(f"unknown method {method!r}")
+            fn = getattr(cls, method, None)
+            if fn is None:
+
+                def fn(*args):
+                    raise AttributeError(f"{cls.__name__} has no {method}")
+
+            what = f"{method}() result"
+            thunks = [lambda a=args: fn(*a) for args in req["args"]]
+            count = self.run_batch(chan, thunks, timeout, what)
+        else:
+            raise ValueError(f"unknown op {op!r}")
+        return count
+
+    def sweep(self):
+        """Kill stray processes the candidate started (dedicated uid only), flush its output."""
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except BaseException:
+                if self.output_full():
+                    self.silence_output()
+        uid = self.cfg.get("dedicated_uid")
+        if not uid or os.getuid() != uid:  # never kill(-1) under a shared uid
+            return
+        try:
+            os.kill(-1, signal.SIGKILL)  # every other process of this uid
+        except OSError:
+            return
+        while True:  # our own children are dead or dying: reap them (orphans go to the launcher)
+            try:
+                os.waitpid(-1, 0)
+            except ChildProcessError:
+                break
+
+
+class NotSerializable(Exception):
+    pass
+
+
+def same(a, b):
+    """Strict equality after a JSON round trip: types must match exactly, NaN equals NaN."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, float):
+        return a == b or (math.isnan(a) and math.isnan(b))
+    if isinstance(a, dict):
+        return list(a) == list(b) and all(same(a[k], b[k]) for k in a)
+    if isinstance(a, list):
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
+    return a == b
+
+
+def main():
+    cfg = json.loads(sys.argv[1])
+    sys.path.insert(0, cfg["lib"])
+    signal.signal(signal.SIGALRM, _on_alarm)
+    chan = Channel(cfg["in_fd"], cfg["out_fd"])
+    worker = Worker(cfg)
+    try:
+        try:
+            worker.load()
+        finally:
+            if os.getpid() != PID:  # a fork made at import time must not act as the worker
+                os._exit(0)
+    except BaseException as exc:
+        _disarm()
+        error = worker.error_info(exc)
+        if isinstance(exc, CallTimeout):
+            error["message"] = f"module import exceeded {cfg['import_timeout']:g} s"
+        chan.send(json.dumps({"ready": False, "error": error}))
+        chan.flush()
+        return 0
+    chan.send(json.dumps({"ready": True, "class_name": worker.cls.__name__}))
+    chan.flush()
+    while True:
+        req = chan.recv()
+        if req is None:
+            return 0
+        try:
+            signal.signal(signal.SIGALRM, _on_alarm)  # the candidate may have replaced it
+            count = worker.handle(req, chan)
+            worker.sweep()
+            chan.send(json.dumps({"end": count}))
+        except BaseException as exc:
+            chan.send(json.dumps({"end": -1, "fatal": f"{type(exc).__name__}: {exc}"[:2000]}))
+        chan.flush()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

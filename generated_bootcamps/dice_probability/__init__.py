@@ -1,0 +1,1 @@
+"""The dice probability bootcamp (see bootcamp.py)."""

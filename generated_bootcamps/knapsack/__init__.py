@@ -1,0 +1,1 @@
+"""The knapsack bootcamp (see bootcamp.py)."""

@@ -1,0 +1,1 @@
+"""The SAT assignment bootcamp (see bootcamp.py)."""

@@ -1,0 +1,1 @@
+"""The Sudoku bootcamp (see bootcamp.py)."""

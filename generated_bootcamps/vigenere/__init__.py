@@ -1,0 +1,1 @@
+"""The Vigenère cipher bootcamp (see bootcamp.py)."""
