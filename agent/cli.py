@@ -37,7 +37,7 @@ catalog_app = typer.Typer(help="Browse the catalog of bootcamps.", no_args_is_he
 app.add_typer(catalog_app, name="catalog")
 
 out = Console()
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)  # an error stays one line, however long
 
 
 def fail(message: str, code: int = 2) -> typer.Exit:

@@ -133,10 +133,11 @@ def parse_specs(text: str, path: Path | str = "<spec>") -> list[Spec]:
     for index, start in enumerate(starts):
         stop = starts[index + 1] if index + 1 < len(starts) else len(lines)
         specs.append(_parse_one(lines[start:stop], start, Path(path)))
-    names = [spec.name for spec in specs]
+    seen: set[str] = set()
     for spec in specs:
-        if names.count(spec.name) > 1:
+        if spec.name in seen:
             raise SpecError(path, spec.line, f"two specs are named {spec.name!r}")
+        seen.add(spec.name)
     return specs
 
 

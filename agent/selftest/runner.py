@@ -65,7 +65,6 @@ def run_selftest(
         module, call_timeout=settings.call_timeout, budget_seconds=settings.total_budget
     ) as candidate:
         ctx = Context(candidate, module, source, settings, spec=spec)
-        isolation = candidate.isolation
         loaded = _load(ctx, results)
         notify("contract")
         results.append(static.lint(module))
@@ -73,6 +72,8 @@ def run_selftest(
         if loaded:
             with contextlib.suppress(OutOfTime):  # recorded on the check it interrupted
                 _run_checks(ctx, results, notify)
+        isolation = candidate.isolation  # what the sandbox achieved, known once it has started
+        isolation.pop("uid", None)  # leased per run: not part of a reproducible report
     verdict = "pass" if results and all(check.passed for check in results) else "fail"
     ordered = sorted(results, key=lambda check: CHECK_IDS.index(check.id))
     return Report(

@@ -1,0 +1,70 @@
+"""Every self-test check fails on a candidate with the bug it targets, and passes correct ones.
+
+The corpus (tests/corpus/) holds deliberately broken bootcamps, each declaring in
+`EXPECTED_FAILURES` the checks that must fail on it, and correct bootcamps of every answer kind
+that must pass every check. The modules are read with `ast` here, never imported: only the
+sandbox runs them.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from agent.selftest import CHECK_IDS, Settings, run_selftest
+from agent.spec import load_specs
+
+CORPUS = Path(__file__).resolve().parents[1] / "corpus"
+BROKEN = sorted((CORPUS / "broken").glob("*.py"))
+CORRECT = sorted((CORPUS / "correct").glob("*.py"))
+# Fewer cases than the default keeps the suite fast; every detection still holds at this size.
+SETTINGS = Settings(cases=20, hypothesis_examples=40, call_timeout=5.0, total_budget=60.0)
+
+
+def expected_failures(path: Path) -> set[str]:
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        target = node.targets[0] if isinstance(node, ast.Assign) else getattr(node, "target", None)
+        if getattr(target, "id", None) == "EXPECTED_FAILURES":
+            return (
+                set(ast.literal_eval(node.value)) if not isinstance(node.value, ast.Call) else set()
+            )
+    raise AssertionError(f"{path.name} declares no EXPECTED_FAILURES")
+
+
+def selftest(path: Path):
+    spec_path = path.with_suffix(".spec.md")
+    spec = load_specs(spec_path)[0] if spec_path.exists() else None
+    return run_selftest(path, spec=spec, settings=SETTINGS)
+
+
+def test_every_check_has_a_broken_candidate():
+    targeted = set().union(*(expected_failures(path) for path in BROKEN))
+    assert targeted >= set(CHECK_IDS), f"no broken candidate for {set(CHECK_IDS) - targeted}"
+
+
+@pytest.mark.parametrize("path", BROKEN, ids=lambda path: path.stem)
+def test_broken_candidate_fails_the_check_it_targets(path):
+    expected = expected_failures(path)
+    report = selftest(path)
+    failed = {check.id for check in report.failed}
+    assert report.verdict == "fail"
+    assert expected <= failed, (
+        f"{path.name}: expected {expected} to fail, got {failed}:\n"
+        + "\n".join(f"  {check.id}: {check.summary}" for check in report.checks)
+    )
+    for check in report.failed:  # a failure always says what is wrong
+        assert len(check.summary) > 20, check
+
+
+@pytest.mark.parametrize("path", CORRECT, ids=lambda path: path.stem)
+def test_correct_candidate_passes_every_check(path):
+    report = selftest(path)
+    assert report.verdict == "pass", "\n".join(
+        f"{check.id}: {check.summary}" for check in report.failed
+    )
+    ran = {check.id for check in report.checks}
+    assert ran >= set(CHECK_IDS) - {"reference"}
+    if path.with_suffix(".spec.md").exists():
+        assert "reference" in ran
