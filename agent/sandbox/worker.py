@@ -310,16 +310,16 @@ class Worker:
         return None
 
     def run_batch(self, chan, thunks, timeout, what):
-        """Run thunks as items, in order; stop after the first that times out (a candidate that
-        hangs once will hang again: the rest would only cost a timeout each). Returns the count
-        of items sent."""
+        """Run thunks as items, in order; stop after the first that times out or floods its
+        output (a candidate that does it once will do it again: the rest would only cost a
+        timeout or a flood each). Returns the count of items sent."""
         sent = 0
         for index, thunk in enumerate(thunks):
             chan.flush()
             line = self.run_item(index, thunk, timeout, what)
             chan.send(line)
             sent += 1
-            if '"CallTimeout"' in line and '"ok": false' in line:
+            if '"ok": false' in line and ('"CallTimeout"' in line or '"OutputFlood"' in line):
                 break
         return sent
 

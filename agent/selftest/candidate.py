@@ -144,8 +144,9 @@ class Candidate:
         if isinstance(result, list) and result:
             last = result[-1]  # the worker stops a batch at its first timed-out call
             error = last.get("error") or {}
-            if not last.get("ok") and error.get("type") == "CallTimeout":
+            if not last.get("ok") and error.get("type") in ("CallTimeout", "OutputFlood"):
+                problem = "timed out" if error["type"] == "CallTimeout" else "flooded its output"
                 raise CandidateFailure(
-                    what, f"a call timed out at item {len(result) - 1}: {error.get('message')}"
+                    what, f"a call {problem} at item {len(result) - 1}: {error.get('message')}"
                 )
         return result

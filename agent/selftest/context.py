@@ -24,6 +24,9 @@ LOSSY = (
 )
 
 
+SLOW_FACTOR = 3.0  # this many times over a time budget, a candidate is not worth testing further
+
+
 class BudgetSpent(BaseException):
     """A check ran out of time (raised inside Hypothesis, which stops on BaseException)."""
 
@@ -96,9 +99,19 @@ class Context:
             if case.complete and (difficulty is None or case.difficulty == difficulty)
         ]
 
+    def too_slow_to_sample(self) -> bool:
+        """Whether generate() is so far over its budget that sampling more cases is pointless."""
+        seconds = sorted(case.seconds.get("generate", 0.0) for case in self.pool)
+        if not seconds:
+            return False
+        p95 = seconds[min(len(seconds) - 1, int(0.95 * len(seconds)))]
+        return p95 > SLOW_FACTOR * self.settings.generate_p95_budget
+
     def build_pool(self) -> None:
         """Generate the sample cases and compute prompt, solution and formatted answer for each."""
         for difficulty in self.difficulties:
+            if self.too_slow_to_sample():
+                break  # the speed check reports it; more cases would only take minutes
             seeds = list(range(self.settings.cases))
             outcomes = self.candidate.generate(difficulty, seeds)
             for seed, outcome in zip(seeds, outcomes, strict=True):

@@ -118,16 +118,16 @@ def _run_checks(ctx: Context, results: list[CheckResult], notify: Callable[[str]
     except CandidateFailure as failure:
         results.append(_crashed("generate", failure))
         return
+    gate = generation.speed_gate(ctx, score_seconds)
+    if gate is not None:
+        results.append(gate)
+        notify("speed")
+        return
     if not _run(results, "generate", lambda: generation.generate(ctx), notify):
         return
     if not ctx.usable():  # every later check needs sample cases
         if ctx.pool:  # cases exist but prompt/solve/format_answer fail on them: say which
             _run(results, "completeness", lambda: scoring.completeness(ctx, score_seconds), notify)
-        return
-    gate = generation.speed_gate(ctx, score_seconds)
-    if gate is not None:
-        results.append(gate)
-        notify("speed")
         return
     steps: list[tuple[str, Callable[[], CheckResult]]] = [
         ("determinism", lambda: generation.determinism(ctx, ctx.module)),

@@ -13,14 +13,27 @@ from pathlib import Path
 
 import pytest
 
-from agent.selftest import CHECK_IDS, Settings, run_selftest
+from agent.selftest import CHECK_IDS, Settings, UnusableInput, run_selftest
 from agent.spec import load_specs
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 BROKEN = sorted((CORPUS / "broken").glob("*.py"))
 CORRECT = sorted((CORPUS / "correct").glob("*.py"))
 # Fewer cases than the default keeps the suite fast; every detection still holds at this size.
-SETTINGS = Settings(cases=20, hypothesis_examples=40, call_timeout=5.0, total_budget=60.0)
+SETTINGS = Settings(
+    cases=20, hypothesis_examples=40, call_timeout=5.0, total_budget=60.0, reference_cases=5
+)
+# Hostile candidates: contained, and the failing check says how (the sandbox's reason).
+CONTAINED_BECAUSE = {
+    "sandbox__exit": "exited with code",
+    "sandbox__fork_bomb": "Resource temporarily unavailable",
+    "sandbox__hang_in_solve": "timed out",
+    "sandbox__import_hang": "does not load",
+    "sandbox__memory_bomb": "MemoryError",
+    "sandbox__network": "name resolution",
+    "sandbox__output_flood": "output flood",
+}
+UNUSABLE = {"contract__no_bootcamp_subclass"}  # not a candidate at all: `campforge check` exits 2
 
 
 def expected_failures(path: Path) -> set[str]:
@@ -47,6 +60,10 @@ def test_every_check_has_a_broken_candidate():
 @pytest.mark.parametrize("path", BROKEN, ids=lambda path: path.stem)
 def test_broken_candidate_fails_the_check_it_targets(path):
     expected = expected_failures(path)
+    if path.stem in UNUSABLE:
+        with pytest.raises(UnusableInput, match="no Bootcamp subclass"):
+            selftest(path)
+        return
     report = selftest(path)
     failed = {check.id for check in report.failed}
     assert report.verdict == "fail"
@@ -56,6 +73,9 @@ def test_broken_candidate_fails_the_check_it_targets(path):
     )
     for check in report.failed:  # a failure always says what is wrong
         assert len(check.summary) > 20, check
+    if path.stem in CONTAINED_BECAUSE:
+        reasons = " | ".join(check.summary for check in report.failed)
+        assert CONTAINED_BECAUSE[path.stem] in reasons, reasons
 
 
 @pytest.mark.parametrize("path", CORRECT, ids=lambda path: path.stem)

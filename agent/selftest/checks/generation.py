@@ -7,7 +7,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 from agent.selftest.candidate import Candidate
-from agent.selftest.context import CONTRACT_DIFFICULTIES, LOSSY, Context, PoolCase, canonical
+from agent.selftest.context import (
+    CONTRACT_DIFFICULTIES,
+    LOSSY,
+    SLOW_FACTOR,
+    Context,
+    PoolCase,
+    canonical,
+)
 from agent.selftest.report import CheckResult, Evidence
 
 UNKNOWN_PARAMETER = "campforge_unknown_parameter"
@@ -312,7 +319,6 @@ def speed(ctx: Context, score_seconds: list[float]) -> CheckResult:
     )
 
 
-GATE_FACTOR = 3.0
 GATE_SAMPLE = 10
 
 
@@ -325,8 +331,8 @@ def speed_gate(ctx: Context, score_seconds: list[float]) -> CheckResult | None:
     generate_seconds = [case.seconds.get("generate", 0.0) for case in ctx.pool]
     budget = ctx.settings
     too_slow = (
-        generate_seconds and _p95(generate_seconds) > GATE_FACTOR * budget.generate_p95_budget
-    ) or (score_seconds and _p95(score_seconds) > GATE_FACTOR * budget.score_p95_budget)
+        generate_seconds and _p95(generate_seconds) > SLOW_FACTOR * budget.generate_p95_budget
+    ) or (score_seconds and _p95(score_seconds) > SLOW_FACTOR * budget.score_p95_budget)
     if not too_slow:
         return None
     result = speed(ctx, score_seconds)

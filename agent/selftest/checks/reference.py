@@ -7,10 +7,14 @@ many-answer task still agrees), or, without that method, compared token by token
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 from agent.sandbox import run_program
 from agent.selftest.context import Context, PoolCase
 from agent.selftest.report import CheckResult, Evidence
 from agent.selftest.tokens import answer_tokens, output_tokens, tokens_agree
+
+PROGRAMS_AT_ONCE = 4
 
 
 def reference(ctx: Context) -> CheckResult:
@@ -32,13 +36,14 @@ def reference(ctx: Context) -> CheckResult:
     for level in ctx.difficulties:
         sample.extend(ctx.usable(level)[: ctx.settings.reference_cases])
     inputs = ctx.candidate.map("to_reference_input", [[case.case] for case in sample])
-    outputs: list[tuple[PoolCase, str, str]] = []
     for case, stdin in zip(sample, inputs, strict=True):
         if not stdin.ok or not isinstance(stdin.value, str):
             return _fail(f"to_reference_input() fails: {stdin.error or 'returns no text'}", case)
-        result = run_program(
-            ctx.spec.reference_solution, stdin.value, timeout=ctx.settings.reference_timeout
-        )
+    source, timeout = ctx.spec.reference_solution, ctx.settings.reference_timeout
+    with ThreadPoolExecutor(PROGRAMS_AT_ONCE) as pool:  # each run is its own sandbox
+        results = list(pool.map(lambda s: run_program(source, s.value, timeout=timeout), inputs))
+    outputs: list[tuple[PoolCase, str, str]] = []
+    for case, stdin, result in zip(sample, inputs, results, strict=True):
         if result.timed_out or result.returncode != 0:
             reason = result.reason or f"exit code {result.returncode}"
             return _fail(

@@ -8,6 +8,7 @@ fuzzes the text around and instead of answers, derandomized and shrunk to a mini
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -27,7 +28,7 @@ REASONING = (
 )
 RECONSIDER = "\nWait, that draft was wrong. Let me recompute.\n"
 MAX_MUTANT_ACCEPTANCE = 0.5
-MAX_GUESS_SHARE = 0.4
+MAX_GUESS_SHARE = 0.3  # of the share's 95% lower confidence bound: beyond sampling noise
 SOUNDNESS_CASES = 24
 GENERIC_GUESSES: list[Any] = [0, 1, -1, 2, 10, True, False, "yes", "no", "A", "B", "true", [], [0]]
 _BOXED = re.compile(r"^\s*\\boxed\s*\{(.*)\}\s*$", re.DOTALL)
@@ -430,14 +431,33 @@ def guessability(ctx: Context) -> CheckResult:
             if share > best[0]:
                 best = (share, guess, outcome.value, level)
     share, guess, response, level = best
-    numbers = {"cases": len(usable), "best_constant_share": round(share, 3)}
-    if share > MAX_GUESS_SHARE:
+    level_cases = len(ctx.usable(level)) if level else len(usable)
+    lower = wilson_lower_bound(share, level_cases)
+    numbers = {
+        "cases": len(usable),
+        "best_constant_share": round(share, 3),
+        "best_constant_share_lower_bound": round(lower, 3),
+        "distinct_answers": len(by_text),
+    }
+    if len(by_text) <= 2 and not ctx.overrides_check:
         return CheckResult(
             id="guessability",
             passed=False,
             summary=(
-                f"always answering {guess!r} is right for {share:.0%} of {level} cases (limit "
-                f"{MAX_GUESS_SHARE:.0%}): balance the answers or widen the answer space"
+                f"only {len(by_text)} distinct answers over {len(usable)} cases: the task is a "
+                "coin flip; ask for something with a larger answer space"
+            ),
+            numbers=numbers,
+            evidence=Evidence(detail={"answers": sorted(by_text)}),
+        )
+    if lower > MAX_GUESS_SHARE:
+        return CheckResult(
+            id="guessability",
+            passed=False,
+            summary=(
+                f"always answering {guess!r} is right for {share:.0%} of {level} cases (at least "
+                f"{lower:.0%} at 95% confidence; limit {MAX_GUESS_SHARE:.0%}): balance the "
+                "answers or widen the answer space"
             ),
             numbers=numbers,
             evidence=Evidence(
@@ -451,6 +471,16 @@ def guessability(ctx: Context) -> CheckResult:
         summary=f"the best constant answer is right for {share:.0%} of cases{where}",
         numbers=numbers,
     )
+
+
+def wilson_lower_bound(share: float, count: int, z: float = 1.96) -> float:
+    """The lower end of the 95% Wilson interval of a proportion observed on `count` samples."""
+    if count == 0:
+        return 0.0
+    denominator = 1 + z * z / count
+    centre = share + z * z / (2 * count)
+    margin = z * math.sqrt(share * (1 - share) / count + z * z / (4 * count * count))
+    return max(0.0, (centre - margin) / denominator)
 
 
 def answer_format(ctx: Context) -> CheckResult:
