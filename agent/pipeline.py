@@ -1,0 +1,221 @@
+"""Running the graph over a batch of specs: concurrently, resumably, one thread per spec.
+
+A run's id is derived from what it was asked to do (the specs' hashes, samples, rounds and
+model), so running the same command again finds the same graph threads: finished specs are
+reported as they ended, interrupted ones resume from their last checkpoint, and specs waiting
+for review stay queued. A malformed spec or a spec whose thread fails is reported with its
+reason; the rest of the batch goes on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from langgraph.checkpoint.sqlite import SqliteSaver
+from langgraph.types import Command
+
+from agent.develop import DevelopOptions
+from agent.graph import Dependencies, SpecState, build_graph
+from agent.llm import LLMClient, LLMSettings, TranscriptStore
+from agent.spec import Spec, SpecError, load_specs
+from agent.workspace import Workspace
+from review.store import QueueStore
+
+Event = dict[str, Any]
+RECURSION_LIMIT = 200  # supersteps per invocation: rounds are bounded in the nodes anyway
+
+
+@dataclass
+class PipelineOptions:
+    samples: int = 2
+    rounds: int = 2
+    concurrency: int = 4  # specs at once
+    llm: LLMSettings = field(default_factory=LLMSettings)
+    use_llm: bool = True  # False: no endpoint configured, only offline specs can be drafted
+    replay_from: str | None = None
+    run_id: str | None = None
+    develop: DevelopOptions = field(default_factory=DevelopOptions)
+
+
+@dataclass
+class SpecOutcome:
+    spec: str
+    path: str
+    outcome: str  # queued, failed, error, invalid, rejected, merged, approved
+    reason: str
+    candidate_id: int | None = None
+    tokens: int = 0
+
+
+def collect_specs(targets: Iterable[str | Path]) -> tuple[list[Spec], list[SpecOutcome]]:
+    """Every spec in the given files and directories (*.md, README.md excluded), and an
+    `invalid` outcome for each file that does not parse."""
+    files: list[Path] = []
+    for target in map(Path, targets):
+        if target.is_dir():
+            files += sorted(p for p in target.rglob("*.md") if p.name.lower() != "readme.md")
+        else:
+            files.append(target)
+    specs: list[Spec] = []
+    invalid: list[SpecOutcome] = []
+    seen: dict[str, str] = {}
+    for file in files:
+        try:
+            found = load_specs(file)
+        except SpecError as error:
+            invalid.append(SpecOutcome(file.stem, str(file), "invalid", str(error)))
+            continue
+        for spec in found:
+            if spec.name in seen:
+                reason = (
+                    f"{file}:{spec.line}: spec name {spec.name!r} is also used in {seen[spec.name]}"
+                )
+                invalid.append(SpecOutcome(spec.name, str(file), "invalid", reason))
+                continue
+            seen[spec.name] = str(file)
+            specs.append(spec)
+    return specs, invalid
+
+
+def run_id_for(specs: list[Spec], options: PipelineOptions) -> str:
+    """The same request gives the same run id: re-running a command resumes it."""
+    if options.run_id:
+        return options.run_id
+    digest = hashlib.sha256()
+    for spec in sorted(specs, key=lambda s: s.name):
+        digest.update(f"{spec.name}:{spec.hash}\n".encode())
+    digest.update(f"{options.samples}/{options.rounds}/{options.llm.model}".encode())
+    return "run-" + digest.hexdigest()[:10]
+
+
+class Pipeline:
+    """The compiled graph with its stores, for one process."""
+
+    def __init__(self, workspace: Workspace, options: PipelineOptions, run_id: str):
+        self.workspace, self.options, self.run_id = workspace, options, run_id
+        self.store = QueueStore(workspace.database)
+        self.transcripts = TranscriptStore(workspace.database)
+        llm = None
+        if options.use_llm or options.replay_from:
+            llm = LLMClient(options.llm, self.transcripts, run_id, replay_from=options.replay_from)
+        self.llm = llm
+        from review.merge import merge_for_graph
+
+        deps = Dependencies(
+            workspace, self.store, llm, options.develop, merge=merge_for_graph(self.store)
+        )
+        self._connection = sqlite3.connect(workspace.checkpoints, check_same_thread=False)
+        self.graph = build_graph(deps).compile(checkpointer=SqliteSaver(self._connection))
+
+    def close(self) -> None:
+        self._connection.close()
+
+    def config(self, thread_id: str) -> dict[str, Any]:
+        return {
+            "configurable": {"thread_id": thread_id},
+            "recursion_limit": RECURSION_LIMIT,
+            "max_concurrency": max(1, self.options.samples),
+        }
+
+    def thread_id(self, spec: Spec) -> str:
+        return f"{self.run_id}/{spec.name}"
+
+    def run_spec(self, spec: Spec, on_event: Callable[[Event], None]) -> SpecOutcome:
+        """Start, resume or report one spec's thread."""
+        thread = self.thread_id(spec)
+        config = self.config(thread)
+        state = self.graph.get_state(config)
+        if state.values and not state.next:
+            return self._outcome(spec, state.values)  # finished earlier
+        if state.next and "review" in state.next and _interrupted(state):
+            return self._outcome(spec, state.values)  # waiting for a reviewer
+        initial: SpecState | None = None
+        if not state.values:
+            initial = SpecState(
+                run_id=self.run_id,
+                thread_id=thread,
+                spec_path=spec.path,
+                spec_name=spec.name,
+                spec_text=spec.text,
+                samples=self.options.samples,
+                attempt=0,
+                notes=None,
+                candidates=[],
+            )
+        else:
+            on_event({"spec": spec.name, "phase": "resuming"})
+        return self._stream(spec, initial, config, on_event)
+
+    def resume(
+        self, spec: Spec, decision: dict[str, Any], on_event: Callable[[Event], None]
+    ) -> SpecOutcome:
+        """Resume a thread waiting for review with a reviewer's decision."""
+        return self._stream(
+            spec, Command(resume=decision), self.config(self.thread_id(spec)), on_event
+        )
+
+    def _stream(
+        self, spec: Spec, payload: Any, config: dict[str, Any], on_event: Callable[[Event], None]
+    ) -> SpecOutcome:
+        try:
+            for mode, chunk in self.graph.stream(
+                payload, config, stream_mode=["updates", "custom"]
+            ):
+                if mode == "custom":
+                    on_event(chunk)
+                elif (
+                    "select" in chunk
+                    and chunk["select"]
+                    and chunk["select"].get("selected") is None
+                ):
+                    on_event({"spec": spec.name, "phase": "failed"})
+        except Exception as error:  # the thread stopped: report it, the batch goes on
+            reason = f"{type(error).__name__}: {error}"
+            return SpecOutcome(spec.name, spec.path, "error", reason)
+        return self._outcome(spec, self.graph.get_state(config).values)
+
+    def _outcome(self, spec: Spec, values: dict[str, Any]) -> SpecOutcome:
+        tokens = sum(c.get("tokens", 0) for c in values.get("candidates", []))
+        return SpecOutcome(
+            spec.name,
+            spec.path,
+            values.get("outcome", "error"),
+            values.get("reason", "stopped before an outcome"),
+            values.get("candidate_id"),
+            tokens,
+        )
+
+
+def _interrupted(state: Any) -> bool:
+    return any(task.interrupts for task in state.tasks)
+
+
+def run_batch(
+    specs: list[Spec],
+    options: PipelineOptions,
+    workspace: Workspace,
+    on_event: Callable[[Event], None] = lambda event: None,
+    on_outcome: Callable[[SpecOutcome], None] = lambda outcome: None,
+) -> tuple[str, list[SpecOutcome]]:
+    """Draft every spec (concurrently), returning the run id and each spec's outcome."""
+    run_id = run_id_for(specs, options)
+    pipeline = Pipeline(workspace, options, run_id)
+    try:
+
+        def one(spec: Spec) -> SpecOutcome:
+            on_event({"spec": spec.name, "phase": "started"})
+            outcome = pipeline.run_spec(spec, on_event)
+            on_outcome(outcome)
+            return outcome
+
+        with ThreadPoolExecutor(max(1, options.concurrency)) as pool:
+            outcomes = list(pool.map(one, specs))
+    finally:
+        pipeline.close()
+    return run_id, outcomes

@@ -1,0 +1,265 @@
+"""Merging an approved candidate into the catalog: files, index and one git commit.
+
+The merge re-runs the self-test first and refuses a candidate that no longer passes. It refuses,
+changing nothing, when the catalog repository is missing, when the catalog's files have
+uncommitted changes, or when the name is already in the catalog. Merges are serialised by a lock
+file in the repository's git directory, so two approvals at once (two processes) both land with
+a consistent index; merging a candidate that has already landed returns its commit again.
+
+The commit carries the provenance as trailers (spec hash, model, prompt version, repair rounds,
+reviewer, self-test summary); the index entry carries the same fields.
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import fcntl
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import git
+
+from agent.spec import parse_specs
+from generated_bootcamps import catalog
+from review.store import Candidate, QueueStore
+
+KIND_NAMES = {
+    "Integer": "integer",
+    "Number": "number",
+    "Text": "text",
+    "Choice": "choice",
+    "IntList": "int_list",
+    "Grid": "grid",
+    "Expression": "expression",
+    "JSON": "json",
+}
+
+
+class MergeError(RuntimeError):
+    """The merge was refused; nothing was changed."""
+
+
+@dataclass(frozen=True)
+class Merged:
+    name: str
+    commit: str
+    already: bool = False  # the candidate had landed before: nothing new was committed
+
+
+def catalog_repo(directory: Path) -> git.Repo:
+    """The git repository holding the catalog directory."""
+    if not (directory / catalog.INDEX_FILE).exists():
+        raise MergeError(f"no catalog at {directory}: {catalog.INDEX_FILE} is missing")
+    try:
+        return git.Repo(directory, search_parent_directories=True)
+    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+        raise MergeError(
+            f"the catalog at {directory} is not in a git repository: run `git init` there, "
+            "or set CAMPFORGE_CATALOG to a catalog inside one"
+        ) from None
+
+
+@contextmanager
+def merge_lock(repo: git.Repo) -> Iterator[None]:
+    """One merge at a time per repository, across processes."""
+    path = Path(repo.git_dir) / "campforge-merge.lock"
+    with open(path, "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def merge_candidate(
+    store: QueueStore,
+    candidate_id: int,
+    *,
+    reviewer: str | None,
+    directory: Path | None = None,
+    selftest: Callable[[Path, Any], Any] | None = None,
+) -> Merged:
+    """Land an approved candidate in the catalog at `directory` (default: the catalog in use)."""
+    candidate = store.get(candidate_id)
+    if candidate.commit_sha:
+        return Merged(candidate.name, candidate.commit_sha, already=True)
+    if candidate.status != "approved":
+        raise MergeError(f"candidate #{candidate_id} is {candidate.status}, not approved")
+    directory = (directory or catalog.catalog_dir()).resolve()
+    repo = catalog_repo(directory)
+    with merge_lock(repo):
+        candidate = store.get(candidate_id)  # another process may have merged it meanwhile
+        if candidate.commit_sha:
+            return Merged(candidate.name, candidate.commit_sha, already=True)
+        _refuse_unsafe(repo, directory, candidate)
+        report = _selftest_again(candidate, selftest)
+        try:
+            written = _write_files(directory, candidate, report, reviewer)
+            commit = _commit(repo, written, candidate, report, reviewer)
+        except Exception:
+            _undo(repo, directory, candidate.name)
+            raise
+        store.mark(candidate_id, "merged", commit_sha=commit, note=f"commit {commit[:12]}")
+        return Merged(candidate.name, commit)
+
+
+def _refuse_unsafe(repo: git.Repo, directory: Path, candidate: Candidate) -> None:
+    relative = directory.relative_to(Path(repo.working_tree_dir or "").resolve())
+    scope = str(relative) if str(relative) != "." else None
+    changed = {item.a_path for item in repo.index.diff(None, paths=scope)}
+    if repo.head.is_valid():
+        changed |= {item.a_path for item in repo.index.diff("HEAD", paths=scope)}
+    changed |= {path for path in repo.untracked_files if scope is None or path.startswith(scope)}
+    if changed:
+        files = ", ".join(sorted(changed)[:5])
+        raise MergeError(
+            f"the catalog has uncommitted changes ({files}): commit or discard them first"
+        )
+    if candidate.name in catalog.read_index(directory) or (directory / candidate.name).exists():
+        raise MergeError(
+            f"a bootcamp named {candidate.name!r} is already in the catalog: rename the spec "
+            "(front matter `name:`) and draft it again"
+        )
+
+
+def _selftest_again(candidate: Candidate, selftest: Callable[[Path, Any], Any] | None) -> Any:
+    from agent.selftest import run_selftest
+
+    spec = next(
+        (
+            spec
+            for spec in parse_specs(candidate.spec_text, candidate.spec_path)
+            if spec.name == candidate.name
+        ),
+        None,
+    )
+    with tempfile.TemporaryDirectory(prefix="campforge-merge-") as scratch:
+        module = Path(scratch) / f"{candidate.name}.py"
+        module.write_text(candidate.code, encoding="utf-8")
+        report = (selftest or (lambda path, spec: run_selftest(path, spec=spec)))(module, spec)
+    if report.verdict != "pass":
+        raise MergeError(
+            f"candidate #{candidate.id} no longer passes the self-test ({report.summary_line()}): "
+            "not merged"
+        )
+    return report
+
+
+def _write_files(
+    directory: Path, candidate: Candidate, report: Any, reviewer: str | None
+) -> list[Path]:
+    from agent.parts import render_test
+
+    target = directory / candidate.name
+    target.mkdir()
+    class_name, kind = _class_facts(candidate.code)
+    files = {
+        "__init__.py": f'"""{candidate.name}: generated by campforge, reviewed by {reviewer}."""\n',
+        "bootcamp.py": candidate.code,
+        "spec.md": candidate.spec_text.rstrip() + "\n",
+        "selftest.json": report.model_dump_json(indent=2) + "\n",
+        f"test_{candidate.name}.py": render_test(
+            candidate.name, class_name, _module_name(directory, candidate.name)
+        ),
+    }
+    written = []
+    for filename, text in files.items():
+        (target / filename).write_text(text, encoding="utf-8")
+        written.append(target / filename)
+    index = catalog.read_index(directory)
+    index[candidate.name] = catalog.CatalogEntry(
+        name=candidate.name,
+        path=f"{candidate.name}/bootcamp.py",
+        class_name=class_name,
+        domain=candidate.domain,
+        description=candidate.description,
+        answer_kind=kind,
+        provenance=catalog.Provenance(
+            source="generated",
+            spec_hash=candidate.spec_hash,
+            model=candidate.model,
+            prompt_version=candidate.prompt_version,
+            rounds=candidate.rounds,
+            reviewer=reviewer,
+            selftest=report.summary_line(),
+            added=datetime.now(UTC).date().isoformat(),
+        ),
+    )
+    written.append(catalog.write_index(index, directory))
+    return written
+
+
+def _module_name(directory: Path, name: str) -> str:
+    if directory == catalog.PACKAGE_DIR:
+        return f"generated_bootcamps.{name}.bootcamp"
+    return f"campforge_catalog.{name}"
+
+
+def _class_facts(code: str) -> tuple[str, str]:
+    """The Bootcamp subclass's name and its answer kind, read with ast (never imported here)."""
+    tree = ast.parse(code)
+    for node in tree.body:
+        if isinstance(node, ast.ClassDef) and any(
+            getattr(base, "id", "") == "Bootcamp" for base in node.bases
+        ):
+            kind = "custom"
+            for item in node.body:
+                targets = item.targets if isinstance(item, ast.Assign) else []
+                if any(getattr(t, "id", "") == "answer_kind" for t in targets):
+                    value = item.value  # type: ignore[union-attr]
+                    if isinstance(value, ast.Call) and isinstance(value.func, ast.Name):
+                        kind = KIND_NAMES.get(value.func.id, value.func.id.lower())
+            return node.name, kind
+    raise MergeError("the candidate defines no Bootcamp subclass")
+
+
+def _commit(
+    repo: git.Repo, written: list[Path], candidate: Candidate, report: Any, reviewer: str | None
+) -> str:
+    repo.index.add([str(path) for path in written])
+    trailers = {
+        "Campforge-Spec-Hash": candidate.spec_hash,
+        "Campforge-Model": candidate.model or "none (offline spec)",
+        "Campforge-Prompt-Version": candidate.prompt_version or "none",
+        "Campforge-Rounds": str(candidate.rounds),
+        "Campforge-Reviewer": reviewer or "unknown",
+        "Campforge-Selftest": report.summary_line(),
+        "Campforge-Candidate": f"{candidate.run_id}#{candidate.id}",
+    }
+    message = (
+        f"Add bootcamp {candidate.name}\n\n{candidate.description}\n\n"
+        + "\n".join(f"{key}: {value}" for key, value in trailers.items())
+        + "\n"
+    )
+    author = git.Actor(reviewer or "campforge", "campforge@localhost")
+    return repo.index.commit(message, author=author, committer=author).hexsha
+
+
+def _undo(repo: git.Repo, directory: Path, name: str) -> None:
+    """Put the catalog back as it was before a merge that failed half-way."""
+    target, index_file = directory / name, directory / catalog.INDEX_FILE
+    with contextlib.suppress(git.GitCommandError):  # unstage whatever was added
+        repo.git.reset("-q", "HEAD", "--", str(target), str(index_file))
+    shutil.rmtree(target, ignore_errors=True)
+    repo.git.checkout("--", str(index_file))
+
+
+def merge_for_graph(store: QueueStore) -> Callable[[int, str | None], dict[str, Any]]:
+    """The graph's merge step: merge, and say how it went instead of raising."""
+
+    def merge(candidate_id: int, reviewer: str | None) -> dict[str, Any]:
+        try:
+            merged = merge_candidate(store, candidate_id, reviewer=reviewer)
+        except MergeError as error:
+            store.mark(candidate_id, "approved", note=f"merge refused: {error}")
+            return {"outcome": "merge_failed", "reason": str(error)}
+        return {"outcome": "merged", "reason": f"merged as {merged.name} in {merged.commit[:12]}"}
+
+    return merge

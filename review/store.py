@@ -1,0 +1,236 @@
+"""The review queue: candidates waiting for a human, their decisions, and an audit trail.
+
+A candidate is the best passing draft of one spec in one run (its graph thread). Every decision
+(approve, reject, request changes) is kept as an event, with who made it and when; a candidate's
+`status` is derived from its last decision (pending -> approved/merged, rejected, changes).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+STATUSES = ("pending", "approved", "merged", "rejected", "changes_requested", "superseded")
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS candidates (
+    id INTEGER PRIMARY KEY,
+    run_id TEXT NOT NULL,
+    thread_id TEXT NOT NULL,
+    attempt INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    domain TEXT NOT NULL,
+    description TEXT NOT NULL,
+    spec_path TEXT NOT NULL,
+    spec_text TEXT NOT NULL,
+    spec_hash TEXT NOT NULL,
+    code TEXT NOT NULL,
+    report TEXT NOT NULL,
+    rounds INTEGER NOT NULL,
+    model TEXT,
+    prompt_version TEXT,
+    novelty TEXT NOT NULL DEFAULT '{}',
+    status TEXT NOT NULL DEFAULT 'pending',
+    reviewer TEXT,
+    notes TEXT,
+    commit_sha TEXT,
+    created_at TEXT NOT NULL,
+    decided_at TEXT,
+    UNIQUE (thread_id, attempt)
+);
+CREATE TABLE IF NOT EXISTS events (
+    id INTEGER PRIMARY KEY,
+    candidate_id INTEGER NOT NULL REFERENCES candidates(id),
+    action TEXT NOT NULL,
+    reviewer TEXT,
+    notes TEXT,
+    created_at TEXT NOT NULL
+);
+"""
+
+
+class Candidate(BaseModel):
+    """A candidate in the queue."""
+
+    id: int
+    run_id: str
+    thread_id: str
+    attempt: int
+    name: str
+    domain: str
+    description: str
+    spec_path: str
+    spec_text: str
+    spec_hash: str
+    code: str
+    report: dict[str, Any]
+    rounds: int
+    model: str | None
+    prompt_version: str | None
+    novelty: dict[str, Any]
+    status: str
+    reviewer: str | None
+    notes: str | None
+    commit_sha: str | None
+    created_at: str
+    decided_at: str | None
+
+
+class Event(BaseModel):
+    id: int
+    candidate_id: int
+    action: str
+    reviewer: str | None
+    notes: str | None
+    created_at: str
+
+
+class UnknownCandidate(LookupError):
+    pass
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+class QueueStore:
+    """The queue in SQLite (WAL mode, safe across threads and processes)."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self._local = threading.local()
+        with self.connection() as db:
+            db.executescript(SCHEMA)
+
+    @contextmanager
+    def connection(self) -> Iterator[sqlite3.Connection]:
+        db = getattr(self._local, "db", None)
+        if db is None:
+            db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            db.row_factory = sqlite3.Row
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA busy_timeout=30000")
+            self._local.db = db
+        yield db
+
+    def add(self, **fields: Any) -> int:
+        """Queue a candidate; the same (thread, attempt) queued again returns the same id."""
+        fields = {**fields, "report": json.dumps(fields["report"]), "created_at": now()}
+        fields["novelty"] = json.dumps(fields.get("novelty") or {})
+        columns = ", ".join(fields)
+        marks = ", ".join("?" for _ in fields)
+        with self.connection() as db:
+            db.execute(
+                f"INSERT INTO candidates ({columns}) VALUES ({marks}) "
+                "ON CONFLICT (thread_id, attempt) DO NOTHING",
+                list(fields.values()),
+            )
+            row = db.execute(
+                "SELECT id FROM candidates WHERE thread_id = ? AND attempt = ?",
+                (fields["thread_id"], fields["attempt"]),
+            ).fetchone()
+            db.execute(
+                "UPDATE candidates SET status = 'superseded' WHERE thread_id = ? AND attempt < ? "
+                "AND status = 'changes_requested'",
+                (fields["thread_id"], fields["attempt"]),
+            )
+        return int(row["id"])
+
+    def get(self, candidate_id: int) -> Candidate:
+        with self.connection() as db:
+            row = db.execute("SELECT * FROM candidates WHERE id = ?", (candidate_id,)).fetchone()
+        if row is None:
+            raise UnknownCandidate(f"no candidate #{candidate_id} in the queue")
+        return _candidate(row)
+
+    def list(self, status: str | None = None, domain: str | None = None) -> list[Candidate]:
+        query, args = "SELECT * FROM candidates WHERE 1=1", []
+        if status:
+            query += " AND status = ?"
+            args.append(status)
+        if domain:
+            query += " AND domain = ?"
+            args.append(domain)
+        with self.connection() as db:
+            rows = db.execute(query + " ORDER BY id", args).fetchall()
+        return [_candidate(row) for row in rows]
+
+    def counts(self) -> dict[str, int]:
+        with self.connection() as db:
+            rows = db.execute("SELECT status, COUNT(*) FROM candidates GROUP BY status").fetchall()
+        return {row[0]: row[1] for row in rows}
+
+    def decide(
+        self, candidate_id: int, action: str, *, reviewer: str | None, notes: str | None = None
+    ) -> Candidate:
+        """Record a decision as an event and move the candidate to its status."""
+        status = {"approve": "approved", "reject": "rejected", "changes": "changes_requested"}
+        if action not in status:
+            raise ValueError(f"unknown decision {action!r}: approve, reject or changes")
+        stamp = now()
+        with self.connection() as db:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                row = db.execute(
+                    "SELECT status FROM candidates WHERE id = ?", (candidate_id,)
+                ).fetchone()
+                if row is None:
+                    raise UnknownCandidate(f"no candidate #{candidate_id} in the queue")
+                if row["status"] != "pending":
+                    raise ValueError(
+                        f"candidate #{candidate_id} is already {row['status']}: nothing to decide"
+                    )
+                db.execute(
+                    "UPDATE candidates SET status = ?, reviewer = ?, notes = ?, decided_at = ? "
+                    "WHERE id = ?",
+                    (status[action], reviewer, notes, stamp, candidate_id),
+                )
+                db.execute(
+                    "INSERT INTO events (candidate_id, action, reviewer, notes, created_at) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    (candidate_id, action, reviewer, notes, stamp),
+                )
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+        return self.get(candidate_id)
+
+    def mark(
+        self, candidate_id: int, status: str, *, commit_sha: str | None = None, note: str = ""
+    ) -> None:
+        """Set a status reached outside a decision (e.g. merged), as an event too."""
+        if status not in STATUSES:
+            raise ValueError(f"unknown status {status!r}")
+        with self.connection() as db:
+            db.execute(
+                "UPDATE candidates SET status = ?, commit_sha = COALESCE(?, commit_sha) "
+                "WHERE id = ?",
+                (status, commit_sha, candidate_id),
+            )
+            db.execute(
+                "INSERT INTO events (candidate_id, action, reviewer, notes, created_at) "
+                "VALUES (?, ?, NULL, ?, ?)",
+                (candidate_id, status, note or None, now()),
+            )
+
+    def events(self, candidate_id: int) -> list[Event]:
+        with self.connection() as db:
+            rows = db.execute(
+                "SELECT * FROM events WHERE candidate_id = ? ORDER BY id", (candidate_id,)
+            ).fetchall()
+        return [Event(**dict(row)) for row in rows]
+
+
+def _candidate(row: sqlite3.Row) -> Candidate:
+    data = dict(row)
+    data["report"] = json.loads(data["report"])
+    data["novelty"] = json.loads(data["novelty"] or "{}")
+    return Candidate(**data)
