@@ -36,6 +36,13 @@ app = typer.Typer(
 catalog_app = typer.Typer(help="Browse the catalog of bootcamps.", no_args_is_help=True)
 app.add_typer(catalog_app, name="catalog")
 
+
+def _review_app() -> typer.Typer:
+    from review.cli import review_app
+
+    return review_app
+
+
 out = Console()
 err = Console(stderr=True, soft_wrap=True)  # an error stays one line, however long
 
@@ -224,6 +231,101 @@ def check(
     else:
         print_report(report, out)
     raise typer.Exit(0 if report.verdict == "pass" else 1)
+
+
+def llm_configured(base_url: str | None) -> bool:
+    """Whether an LLM endpoint is configured (flag or environment)."""
+    import os
+
+    return bool(base_url or os.environ.get("OPENAI_BASE_URL") or os.environ.get("OPENAI_API_KEY"))
+
+
+@app.command()
+def draft(
+    targets: Annotated[list[str], typer.Argument(help="Spec files or directories of specs.")],
+    samples: Annotated[int, typer.Option(help="Parallel drafts per spec.")] = 2,
+    rounds: Annotated[int, typer.Option(help="Repair rounds per draft.")] = 2,
+    model: Annotated[str | None, typer.Option(help="Model name at the endpoint.")] = None,
+    base_url: Annotated[
+        str | None, typer.Option(help="OpenAI-compatible endpoint (default $OPENAI_BASE_URL).")
+    ] = None,
+    concurrency: Annotated[int, typer.Option(help="Specs drafted at once.")] = 4,
+    llm_concurrency: Annotated[int, typer.Option(help="LLM requests in flight at once.")] = 8,
+    token_budget: Annotated[
+        int | None, typer.Option(help="Stop asking the LLM after this many tokens.")
+    ] = None,
+    replay: Annotated[
+        str | None, typer.Option(help="Re-run from a recorded run's transcript, no endpoint.")
+    ] = None,
+    run: Annotated[
+        str | None, typer.Option(help="Run id (default: derived from the request).")
+    ] = None,
+    cases: Annotated[int, typer.Option(help="Self-test cases per difficulty.")] = 40,
+    home: Annotated[Path | None, typer.Option(help="State directory (default .campforge).")] = None,
+) -> None:
+    """Draft bootcamps from specs: parallel drafts, self-test, repair, then the review queue.
+
+    Running the same command again resumes the run where it stopped."""
+    from agent.llm import LLMSettings
+    from agent.pipeline import PipelineOptions, SpecOutcome, collect_specs, run_batch
+    from agent.progress import BatchProgress, summary_table
+    from agent.selftest import Settings
+    from agent.workspace import Workspace
+
+    specs, invalid = collect_specs(targets)
+    if not specs and not invalid:
+        raise fail("no specs found in " + ", ".join(targets))
+    use_llm = llm_configured(base_url) or model is not None
+    defaults = LLMSettings()
+    options = PipelineOptions(
+        samples=samples,
+        rounds=rounds,
+        concurrency=concurrency,
+        llm=LLMSettings(
+            model=model or defaults.model,
+            base_url=base_url,
+            concurrency=llm_concurrency,
+            token_budget=token_budget,
+        ),
+        use_llm=use_llm,
+        replay_from=replay,
+        run_id=run,
+    )
+    options.develop.rounds = rounds
+    options.develop.selftest = Settings(cases=cases)
+    runnable = [spec for spec in specs if spec.offline or use_llm or replay]
+    skipped = [
+        SpecOutcome(
+            spec.name,
+            spec.path,
+            "skipped",
+            "needs an LLM: set OPENAI_BASE_URL (and OPENAI_API_KEY), or give the spec its parts",
+        )
+        for spec in specs
+        if spec not in runnable
+    ]
+    workspace = Workspace.open(home)
+    progress = BatchProgress(err, total=len(runnable))
+    for outcome in invalid + skipped:
+        progress.outcome(outcome)
+    with progress:
+        run_id, outcomes = run_batch(
+            runnable, options, workspace, on_event=progress.event, on_outcome=progress.outcome
+        )
+    everything = invalid + skipped + outcomes
+    out.print(summary_table(everything))
+    queued = sum(outcome.outcome == "queued" for outcome in everything)
+    out.print(
+        f"run {run_id}: {queued} candidate(s) in the review queue. Review them with "
+        "`campforge review list` / `campforge review show ID` / `campforge review approve ID`, "
+        "or in the browser: `campforge review serve`.",
+        highlight=False,
+    )
+    broken = [o for o in everything if o.outcome in ("error", "invalid")]
+    raise typer.Exit(1 if broken else 0)
+
+
+app.add_typer(_review_app(), name="review")
 
 
 def main() -> None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Annotated, Any, TypedDict
 
 from langgraph.graph import END, START, StateGraph
@@ -40,6 +40,7 @@ class SpecState(TypedDict, total=False):
     spec_name: str
     spec_text: str
     samples: int
+    rounds: int
     attempt: int
     notes: str | None
     candidates: Annotated[list[dict[str, Any]], operator.add]
@@ -56,6 +57,7 @@ class BranchState(TypedDict):
     spec_name: str
     spec_text: str
     sample: int
+    rounds: int
     attempt: int
     notes: str | None
 
@@ -98,6 +100,7 @@ def build_graph(deps: Dependencies) -> StateGraph:
                     spec_name=state["spec_name"],
                     spec_text=state["spec_text"],
                     sample=sample,
+                    rounds=state.get("rounds", deps.options.rounds),
                     attempt=state.get("attempt", 0),
                     notes=notes,
                 ),
@@ -115,7 +118,7 @@ def build_graph(deps: Dependencies) -> StateGraph:
             notes=branch["notes"],
             llm=deps.llm,
             drafts=deps.workspace.drafts(branch["run_id"], branch["spec_name"]),
-            options=deps.options,
+            options=replace(deps.options, rounds=branch["rounds"]),
             emit=get_stream_writer(),
         )
         return {"candidates": [record]}

@@ -28,7 +28,7 @@ import random
 import sqlite3
 import threading
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -338,7 +338,7 @@ def _rejection_hint(status: int, model: str) -> str:
     if status == 404:
         return f"check the model name ({model!r}) and that the base URL ends in /v1"
     if status in (400, 413, 422):
-        return "the server refused this request: prompt longer than the model's context, or max_tokens too high?"
+        return "is the prompt longer than the model's context, or max_tokens too high?"
     return "not retried"
 
 
@@ -598,7 +598,3 @@ class LLMClient:
             ),
             estimated,
         )
-
-
-# `replace` is re-exported for callers that want a settings variant without importing dataclasses.
-with_settings = replace

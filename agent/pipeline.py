@@ -144,6 +144,7 @@ class Pipeline:
                 spec_name=spec.name,
                 spec_text=spec.text,
                 samples=self.options.samples,
+                rounds=self.options.rounds,
                 attempt=0,
                 notes=None,
                 candidates=[],

@@ -1,0 +1,179 @@
+"""`campforge review`: work the review queue from the command line.
+
+A decision is recorded in the queue (with the reviewer and an audit event) and then resumes the
+candidate's graph thread: approve merges it into the catalog, changes redrafts it with the notes
+(this needs the LLM), reject ends it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.syntax import Syntax
+from rich.table import Table
+from rich.text import Text
+
+from agent.selftest import Report, print_report
+from agent.workspace import Workspace
+from review.store import STATUSES, QueueStore, UnknownCandidate
+
+review_app = typer.Typer(help="Work the review queue.", no_args_is_help=True)
+out = Console()
+err = Console(stderr=True, soft_wrap=True)
+Home = Annotated[Path | None, typer.Option(help="State directory (default .campforge).")]
+
+
+def default_reviewer() -> str:
+    return os.environ.get("CAMPFORGE_REVIEWER") or os.environ.get("USER") or "reviewer"
+
+
+def _store(home: Path | None) -> tuple[Workspace, QueueStore]:
+    workspace = Workspace.open(home)
+    return workspace, QueueStore(workspace.database)
+
+
+def _fail(message: str) -> typer.Exit:
+    err.print(Text("error: ", style="bold red") + Text(message))
+    return typer.Exit(2)
+
+
+@review_app.command("list")
+def list_candidates(
+    status: Annotated[str | None, typer.Option(help=f"One of: {', '.join(STATUSES)}.")] = None,
+    home: Home = None,
+) -> None:
+    """List candidates in the queue."""
+    if status is not None and status not in STATUSES:
+        raise _fail(f"unknown status {status!r}: use one of {', '.join(STATUSES)}")
+    _, store = _store(home)
+    candidates = store.list(status=status)
+    table = Table(title=f"{len(candidates)} candidate(s)")
+    for column in ("id", "name", "domain", "status", "self-test", "rounds", "created"):
+        table.add_column(column)
+    for candidate in candidates:
+        report = Report.model_validate(candidate.report)
+        table.add_row(
+            str(candidate.id),
+            Text(candidate.name),
+            Text(candidate.domain),
+            candidate.status,
+            Text(report.summary_line()),
+            str(candidate.rounds),
+            candidate.created_at,
+        )
+    out.print(table)
+
+
+@review_app.command("show")
+def show(
+    candidate_id: int,
+    samples: Annotated[int, typer.Option(help="Sample cases per difficulty.")] = 2,
+    home: Home = None,
+) -> None:
+    """Show a candidate: spec, code, self-test report and sample cases (run in the sandbox)."""
+    from review.samples import SampleError, sample_cases
+
+    _, store = _store(home)
+    try:
+        candidate = store.get(candidate_id)
+    except UnknownCandidate as error:
+        raise _fail(str(error)) from None
+    out.rule(Text(f"#{candidate.id} {candidate.name} ({candidate.status})"))
+    out.print(Text(candidate.spec_text))
+    out.rule("code")
+    out.print(Syntax(candidate.code, "python", line_numbers=True))
+    print_report(Report.model_validate(candidate.report), out)
+    if candidate.novelty.get("duplicate"):
+        out.print(
+            Text(
+                f"novelty: looks like catalog bootcamp {candidate.novelty.get('nearest')!r} "
+                f"(similarity {candidate.novelty.get('similarity')})",
+                style="yellow",
+            )
+        )
+    out.rule("sample cases")
+    try:
+        for sample in sample_cases(candidate.code, samples):
+            out.print(Text(f"[{sample['difficulty']} seed {sample['seed']}]", style="bold"))
+            out.print(Text(str(sample["prompt"])))
+            out.print(
+                Text(f"reference: {sample['response']}  score {sample['score']}", style="green")
+            )
+    except SampleError as error:
+        out.print(Text(str(error), style="red"))
+
+
+def _decide(
+    candidate_id: int, action: str, reviewer: str, notes: str | None, home: Path | None
+) -> None:
+    from agent.pipeline import Pipeline, PipelineOptions
+    from agent.spec import parse_specs
+
+    workspace, store = _store(home)
+    try:
+        candidate = store.decide(candidate_id, action, reviewer=reviewer, notes=notes)
+    except (UnknownCandidate, ValueError) as error:
+        raise _fail(str(error)) from None
+    spec = next(
+        s for s in parse_specs(candidate.spec_text, candidate.spec_path) if s.name == candidate.name
+    )
+    configured = bool(os.environ.get("OPENAI_BASE_URL") or os.environ.get("OPENAI_API_KEY"))
+    options = PipelineOptions(use_llm=configured, run_id=candidate.run_id)
+    pipeline = Pipeline(workspace, options, candidate.run_id)
+    try:
+        decision: dict[str, Any] = {"action": action, "reviewer": reviewer, "notes": notes}
+        outcome = pipeline.resume(spec, decision, on_event=lambda event: None)
+    finally:
+        pipeline.close()
+    style = "green" if outcome.outcome in ("merged", "queued", "rejected") else "red"
+    out.print(
+        Text(f"#{candidate_id} {candidate.name}: {action} -> ")
+        + Text(outcome.outcome, style=style)
+        + Text(f" ({outcome.reason})")
+    )
+    if outcome.outcome in ("merge_failed", "error"):
+        raise typer.Exit(1)
+
+
+Reviewer = Annotated[str, typer.Option(help="Who decides (default $CAMPFORGE_REVIEWER/$USER).")]
+
+
+@review_app.command()
+def approve(candidate_id: int, reviewer: Reviewer = "", home: Home = None) -> None:
+    """Approve a candidate: re-run its self-test and merge it into the catalog (a git commit)."""
+    _decide(candidate_id, "approve", reviewer or default_reviewer(), None, home)
+
+
+@review_app.command()
+def reject(
+    candidate_id: int,
+    reason: Annotated[str, typer.Option(help="Why (kept in the audit trail).")],
+    reviewer: Reviewer = "",
+    home: Home = None,
+) -> None:
+    """Reject a candidate, with a reason."""
+    _decide(candidate_id, "reject", reviewer or default_reviewer(), reason, home)
+
+
+@review_app.command()
+def changes(
+    candidate_id: int,
+    notes: Annotated[str, typer.Option(help="What to change (sent to the LLM with the spec).")],
+    reviewer: Reviewer = "",
+    home: Home = None,
+) -> None:
+    """Request changes: the spec is drafted again with these notes."""
+    _decide(candidate_id, "changes", reviewer or default_reviewer(), notes, home)
+
+
+@review_app.command()
+def history(candidate_id: int, home: Home = None) -> None:
+    """The audit trail of a candidate: every decision, who made it and when."""
+    _, store = _store(home)
+    for event in store.events(candidate_id):
+        out.print(json.dumps(event.model_dump()))
