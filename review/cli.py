@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -111,28 +111,16 @@ def show(
 def _decide(
     candidate_id: int, action: str, reviewer: str, notes: str | None, home: Path | None
 ) -> None:
-    from agent.pipeline import Pipeline, PipelineOptions
-    from agent.spec import parse_specs
+    from review.decisions import decide
 
-    workspace, store = _store(home)
+    workspace = Workspace.open(home)
     try:
-        candidate = store.decide(candidate_id, action, reviewer=reviewer, notes=notes)
+        outcome = decide(workspace, candidate_id, action, reviewer=reviewer, notes=notes)
     except (UnknownCandidate, ValueError) as error:
         raise _fail(str(error)) from None
-    spec = next(
-        s for s in parse_specs(candidate.spec_text, candidate.spec_path) if s.name == candidate.name
-    )
-    configured = bool(os.environ.get("OPENAI_BASE_URL") or os.environ.get("OPENAI_API_KEY"))
-    options = PipelineOptions(use_llm=configured, run_id=candidate.run_id)
-    pipeline = Pipeline(workspace, options, candidate.run_id)
-    try:
-        decision: dict[str, Any] = {"action": action, "reviewer": reviewer, "notes": notes}
-        outcome = pipeline.resume(spec, decision, on_event=lambda event: None)
-    finally:
-        pipeline.close()
     style = "green" if outcome.outcome in ("merged", "queued", "rejected") else "red"
     out.print(
-        Text(f"#{candidate_id} {candidate.name}: {action} -> ")
+        Text(f"#{candidate_id} {outcome.spec}: {action} -> ")
         + Text(outcome.outcome, style=style)
         + Text(f" ({outcome.reason})")
     )
