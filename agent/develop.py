@@ -96,7 +96,7 @@ def develop_candidate(
                     "(or --model), or give the spec all its parts to run offline"
                 )
                 if report is not None:
-                    reason = f"fails the self-test ({report.summary_line()}) and {reason}"
+                    reason = f"fails the self-test ({report.failure_reason()}) and {reason}"
                 return {**record, "status": "error", "reason": reason, **_report(report)}
             kind = "draft" if report is None else "repair"
             emit({"spec": spec.name, "candidate": label, "phase": "drafting", "round": round_})
@@ -130,7 +130,7 @@ def develop_candidate(
         record.update(module=str(module), code=module.read_text(encoding="utf-8"))
         if report.verdict == "pass":
             return {**record, "status": "pass", "reason": report.summary_line(), **_report(report)}
-    reason = report.summary_line() if report else "no draft"
+    reason = report.failure_reason() if report else "no draft"
     return {**record, "status": "fail", "reason": reason, **_report(report)}
 
 

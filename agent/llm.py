@@ -118,7 +118,7 @@ class ReplayMiss(LLMError):
 # --------------------------------------------------------------------------------------------
 
 _SCHEMA = """
-CREATE TABLE IF NOT EXISTS exchanges (
+CREATE TABLE IF NOT EXISTS llm_exchanges (
     id                INTEGER PRIMARY KEY AUTOINCREMENT,
     run_id            TEXT NOT NULL,
     key               TEXT NOT NULL,
@@ -138,7 +138,7 @@ CREATE TABLE IF NOT EXISTS exchanges (
     error             TEXT,
     created_at        TEXT NOT NULL
 );
-CREATE INDEX IF NOT EXISTS exchanges_run_key ON exchanges (run_id, key);
+CREATE INDEX IF NOT EXISTS llm_exchanges_run_key ON llm_exchanges (run_id, key);
 """
 
 
@@ -212,7 +212,7 @@ class TranscriptStore:
         )
         with self._lock:
             self._db.execute(
-                "INSERT INTO exchanges (run_id, key, purpose, model, messages, params, attempt,"
+                "INSERT INTO llm_exchanges (run_id, key, purpose, model, messages, params, attempt,"
                 " response, response_model, finish_reason, prompt_tokens, completion_tokens,"
                 " usage_estimated, latency, replayed, error, created_at)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -224,7 +224,7 @@ class TranscriptStore:
         `replayed=True`."""
         with self._lock:
             row = self._db.execute(
-                "SELECT * FROM exchanges WHERE run_id = ? AND key = ? AND error IS NULL"
+                "SELECT * FROM llm_exchanges WHERE run_id = ? AND key = ? AND error IS NULL"
                 " AND response IS NOT NULL ORDER BY id DESC LIMIT 1",
                 (run_id, key),
             ).fetchone()
@@ -244,7 +244,7 @@ class TranscriptStore:
         """Every exchange (attempt) of a run, in the order they were recorded."""
         with self._lock:
             rows = self._db.execute(
-                "SELECT * FROM exchanges WHERE run_id = ? ORDER BY id", (run_id,)
+                "SELECT * FROM llm_exchanges WHERE run_id = ? ORDER BY id", (run_id,)
             ).fetchall()
         out = []
         for row in rows:
@@ -282,7 +282,7 @@ class TranscriptStore:
         """Tokens this run actually spent: successful, non-replayed exchanges."""
         with self._lock:
             (total,) = self._db.execute(
-                "SELECT COALESCE(SUM(prompt_tokens + completion_tokens), 0) FROM exchanges"
+                "SELECT COALESCE(SUM(prompt_tokens + completion_tokens), 0) FROM llm_exchanges"
                 " WHERE run_id = ? AND error IS NULL AND replayed = 0",
                 (run_id,),
             ).fetchone()
@@ -563,7 +563,8 @@ class LLMClient:
 
         try:
             parsed = raw.parse()
-        except (ValueError, TypeError) as exc:  # JSONDecodeError, pydantic ValidationError
+        except (ValueError, TypeError, openai.APIResponseValidationError) as exc:
+            # JSONDecodeError, pydantic ValidationError; the last only in strict mode
             raise bad(f"not JSON: {_clip(str(exc), 80)}") from exc
         choices = getattr(parsed, "choices", None)
         if not isinstance(choices, list) or not choices:

@@ -120,7 +120,9 @@ class Pipeline:
         return {
             "configurable": {"thread_id": thread_id},
             "recursion_limit": RECURSION_LIMIT,
-            "max_concurrency": max(1, self.options.samples),
+            # Branches at once. Never 1: langgraph 1.2.22 deadlocks with max_concurrency=1 when
+            # streaming custom events (the writer needs a second slot).
+            "max_concurrency": max(2, self.options.samples + 1),
         }
 
     def thread_id(self, spec: Spec) -> str:

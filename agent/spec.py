@@ -248,7 +248,8 @@ def _blocks(
             in_reference_section = text.strip().lower() == "reference solution"
             if in_reference_section:
                 reference_heading_line = offset + index + 1
-            prose.append(line)
+            else:  # the reference section is not part of the description
+                prose.append(line)
         elif fence:
             marker, info = fence.group(2), tuple(fence.group(3).split())
             end = next(

@@ -14,6 +14,9 @@ of writing its own. Every kind:
 
 Parsing is tolerant of what models do around a value: surrounding whitespace, `$...$`,
 `\\text{...}`, thousands separators in numbers and a trailing period.
+
+Finding the spans takes time linear in the response (plus a sort of the spans), however the
+response repeats or nests markers, so a reward function stays fast on degenerate model output.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ import json
 import math
 import re
 from abc import ABC, abstractmethod
+from bisect import bisect_left
 from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any, Literal
@@ -33,22 +37,54 @@ _BOXED = re.compile(r"\\(?:boxed|fbox)\s*\{")
 _TAG_OPEN = re.compile(r"\[answer\]", re.IGNORECASE)
 _TAG_CLOSE = re.compile(r"\[/answer\]", re.IGNORECASE)
 _WRAPPER = re.compile(r"^\\(?:text|textbf|mathrm|mathbf|texttt)\s*\{(.*)\}$", re.DOTALL)
+_DOLLARS = re.compile(r"(\$\$?)([^$]*)\1")
+_BRACE = re.compile(r"[{}]")
+# Anything that could open or close an answer span, for writers that must not emit one.
+_MARKER = re.compile(r"\\(?:boxed|fbox)|\[/?answer\]", re.IGNORECASE)
 _MINUS_SIGNS = str.maketrans({"\u2212": "-", "\u2013": "-", "\u2014": "-"})
 
 
 def answer_spans(response: str) -> list[tuple[int, str]]:
     """Every complete answer span in `response` as (start offset, inner text), in order."""
-    spans: list[tuple[int, str]] = []
-    for match in _BOXED.finditer(response):
-        inner = _balanced_braces(response, match.end())
-        if inner is not None:
-            spans.append((match.start(), inner))
-    for match in _TAG_OPEN.finditer(response):
-        close = _TAG_CLOSE.search(response, match.end())
-        if close is not None:
-            spans.append((match.start(), response[match.end() : close.start()]))
-    spans.sort(key=lambda span: span[0])
-    return spans
+    return [(start, response[begin:end]) for start, begin, end in _span_bounds(response)]
+
+
+def _span_bounds(response: str) -> list[tuple[int, int, int]]:
+    """Every complete span as (start of its marker, start of inner text, end of inner text).
+
+    A `\\boxed{` ends at the brace that closes its own (stack matching over all braces, done once);
+    an `[answer]` ends at the first `[/answer]` after it (a binary search in the closing tags).
+    Offsets only, so that nested or repeated markers cost no copies of the text.
+    """
+    bounds: list[tuple[int, int, int]] = []
+    boxes = list(_BOXED.finditer(response))
+    if boxes:
+        closing = _matching_braces(response)
+        for match in boxes:
+            end = closing.get(match.end() - 1)
+            if end is not None:
+                bounds.append((match.start(), match.end(), end))
+    opens = list(_TAG_OPEN.finditer(response))
+    if opens:
+        closes = [match.start() for match in _TAG_CLOSE.finditer(response)]
+        for match in opens:
+            index = bisect_left(closes, match.end())
+            if index < len(closes):
+                bounds.append((match.start(), match.end(), closes[index]))
+    bounds.sort()
+    return bounds
+
+
+def _matching_braces(text: str) -> dict[int, int]:
+    """For every `{` in `text` that is closed, the offset of the `}` that closes it."""
+    closing: dict[int, int] = {}
+    stack: list[int] = []
+    for match in _BRACE.finditer(text):
+        if match.group() == "{":
+            stack.append(match.start())
+        elif stack:
+            closing[stack.pop()] = match.start()
+    return closing
 
 
 def last_answer_text(response: str) -> str | None:
@@ -59,22 +95,11 @@ def last_answer_text(response: str) -> str | None:
     """
     if not isinstance(response, str):
         return None
-    spans = answer_spans(response)
-    return spans[-1][1] if spans else None
-
-
-def _balanced_braces(text: str, start: int) -> str | None:
-    """The text from `start` up to the brace that closes an already opened `{`, or None."""
-    depth = 1
-    for index in range(start, len(text)):
-        char = text[index]
-        if char == "{":
-            depth += 1
-        elif char == "}":
-            depth -= 1
-            if depth == 0:
-                return text[start:index]
-    return None
+    bounds = _span_bounds(response)
+    if not bounds:
+        return None
+    _, begin, end = bounds[-1]
+    return response[begin:end]
 
 
 def _braces_balance(text: str) -> bool:
@@ -87,14 +112,19 @@ def _braces_balance(text: str) -> bool:
 
 
 def clean(text: str) -> str:
-    """Strip what models put around a value: whitespace, `$...$`, `\\text{...}`, a final period."""
+    """Strip what models put around a value: whitespace, `$...$`, `\\text{...}`, a final period.
+
+    A wrapper is removed only when it encloses the whole value: `$a$ or $b$` and
+    `\\text{a} + \\text{b}` stay as they are.
+    """
     text = text.strip()
     for _ in range(3):
         before = text
-        if len(text) >= 2 and text[0] == "$" and text[-1] == "$":
-            text = text.strip("$").strip()
+        dollars = _DOLLARS.fullmatch(text)
+        if dollars:
+            text = dollars.group(2).strip()
         wrapped = _WRAPPER.match(text)
-        if wrapped:
+        if wrapped and _braces_balance(wrapped.group(1)):
             text = wrapped.group(1).strip()
         if text.endswith(".") and not text.endswith(".."):
             text = text[:-1].rstrip()
@@ -154,40 +184,59 @@ class AnswerKind(ABC):
 # -- numbers --------------------------------------------------------------------------------------
 
 _INT = re.compile(r"[+-]?\d+")
-_GROUPED_INT = re.compile(r"[+-]?\d{1,3}(?:([,\u202f\u00a0 _])\d{3})(?:\1\d{3})*")
+# Thousands separators: comma, narrow and ordinary no-break space, space, underscore; one kind
+# per number ("1,234 567" is not a number), and no leading zero group ("0,123" is not 123).
+_SEPARATOR = r"[,\u202f\u00a0 _]"
+_GROUPED_INT = re.compile(rf"[+-]?[1-9]\d{{0,2}}(?:({_SEPARATOR})\d{{3}})(?:\1\d{{3}})*")
 
 
 def parse_int(text: str) -> int | None:
-    """An integer written plainly or with consistent thousands separators ("1,234,567")."""
+    """An integer written plainly or with consistent thousands separators ("1,234,567").
+
+    Integers longer than Python's int/str conversion limit (4300 digits by default) are not read.
+    """
     text = clean(text).translate(_MINUS_SIGNS)
-    if _INT.fullmatch(text):
-        return int(text)
-    if _GROUPED_INT.fullmatch(text):
-        return int(re.sub(r"[,\u202f\u00a0 _]", "", text))
-    return None
+    if not (_INT.fullmatch(text) or _GROUPED_INT.fullmatch(text)):
+        return None
+    try:
+        return int(re.sub(_SEPARATOR, "", text))
+    except ValueError:  # beyond the int/str conversion limit
+        return None
 
 
-_FLOAT = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+_FLOAT = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+_GROUPED_FLOAT = re.compile(
+    rf"[+-]?[1-9]\d{{0,2}}(?:({_SEPARATOR})\d{{3}})(?:\1\d{{3}})*(?:\.\d+)?(?:[eE][+-]?\d+)?"
+)
 _FRACTION = re.compile(r"([+-]?\d+)\s*/\s*(\d+)")
 
 
 def parse_number(text: str) -> float | None:
-    """A finite real number: decimal, scientific, thousands-grouped integer part, or a fraction."""
+    """A finite real number: decimal, scientific, thousands-grouped integer part, or a fraction.
+
+    The integer part may carry the thousands separators `parse_int` reads ("12,345.5"); the
+    decimal mark is always ".", so "1,5" is not a number.
+    """
     text = clean(text).translate(_MINUS_SIGNS)
-    text = re.sub(
-        r"^([+-]?\d{1,3}(?:,\d{3})+)(?=\.|$|[eE])", lambda m: m.group(1).replace(",", ""), text
-    )
-    if _FLOAT.fullmatch(text):
-        value = float(text)
-    elif (fraction := _FRACTION.fullmatch(text)) and int(fraction.group(2)) != 0:
-        value = int(fraction.group(1)) / int(fraction.group(2))
-    else:
+    try:
+        if _FLOAT.fullmatch(text):
+            value = float(text)
+        elif _GROUPED_FLOAT.fullmatch(text):
+            value = float(re.sub(_SEPARATOR, "", text))
+        elif (fraction := _FRACTION.fullmatch(text)) and int(fraction.group(2)) != 0:
+            value = int(fraction.group(1)) / int(fraction.group(2))
+        else:
+            return None
+    except (ValueError, OverflowError):  # beyond the int/str limit, or a fraction too large
         return None
     return value if math.isfinite(value) else None
 
 
 class Integer(AnswerKind):
-    """A whole number, e.g. `\\boxed{1,234}` -> 1234."""
+    """A whole number, e.g. `\\boxed{1,234}` -> 1234 (up to 4300 digits, Python's int/str limit)."""
+
+    def __init__(self, style: Style = "boxed"):
+        self.style = style
 
     def parse(self, text: str) -> int | None:
         return parse_int(text)
@@ -236,13 +285,16 @@ class Text(AnswerKind):
         self.example = "HELLO WORLD" if case_sensitive else "hello world"
 
     def normalise(self, text: str) -> str:
+        """The text as compared: repeated until nothing changes, so normalising is idempotent."""
         while True:
             before = text
             text = " ".join(clean(text).split())
             if len(text) >= 2 and text[0] == text[-1] and text[0] in "\"'`":
                 text = text[1:-1]
+            if not self.case_sensitive:  # inside the loop: \TEXT{a} lowers to a wrapper
+                text = text.lower()
             if text == before:
-                return text if self.case_sensitive else text.lower()
+                return text
 
     def parse(self, text: str) -> str | None:
         return self.normalise(text) or None
@@ -255,8 +307,15 @@ class Text(AnswerKind):
 
 
 class Choice(AnswerKind):
-    """One of a fixed set of options (e.g. "A".."D" or "yes"/"no"), matched case-insensitively;
-    `(B)`, `B)` and `option B` read as B. Returns the option as spelled in `options`."""
+    """One of a fixed set of options (e.g. "A".."D" or "yes"/"no"), matched case-insensitively
+    with whitespace collapsed; `(B)`, `B)` and `option B` read as B. Returns the option as spelled
+    in `options`.
+
+    An answer spelled exactly like an option ("(A)", "answer", "etc.") reads as that option first;
+    otherwise the answer and the options are compared with those decorations removed, so `B`
+    also reads as an option written "(B)" (unless that is ambiguous). Options must be non-blank
+    and distinct once normalised, else ValueError.
+    """
 
     def __init__(self, options: Sequence[str], style: Style = "boxed"):
         if not options:
@@ -264,17 +323,43 @@ class Choice(AnswerKind):
         self.options = tuple(options)
         self.style = style
         self.example = self.options[0]
-        self._by_key = {option.strip().lower(): option for option in self.options}
+        self._by_key: dict[str, str] = {}
+        for option in self.options:
+            key = _choice_key(option)
+            if not key:
+                raise ValueError(f"Choice option {option!r} is blank")
+            if key in self._by_key:
+                raise ValueError(f"Choice options {self._by_key[key]!r} and {option!r} read alike")
+            self._by_key[key] = option
+        loose: dict[str, list[str]] = {}
+        for key, option in self._by_key.items():
+            loose.setdefault(_choice_forms(key)[-1], []).append(option)
+        self._by_loose_key = {key: found[0] for key, found in loose.items() if len(found) == 1}
 
     def parse(self, text: str) -> str | None:
-        key = clean(text).strip().lower()
-        key = re.sub(r"^(?:option|answer|choice)\s*[:\-]?\s*", "", key)
-        key = re.sub(r"^\((.*)\)$", r"\1", key).strip()
-        key = re.sub(r"^(\w+)\)$", r"\1", key)
-        return self._by_key.get(key)
+        forms = _choice_forms(_choice_key(text))
+        for form in forms:
+            if form and form in self._by_key:
+                return self._by_key[form]
+        return self._by_loose_key.get(forms[-1]) if forms[-1] else None
 
     def render(self, answer: str) -> str:
         return str(answer)
+
+
+def _choice_key(text: str) -> str:
+    return " ".join(clean(text).split()).lower()
+
+
+def _choice_forms(key: str) -> list[str]:
+    """`key`, then with "option"/"answer"/"choice" dropped, then "(b)" and then "b)" unwrapped."""
+    forms = [key]
+    key = re.sub(r"^(?:option|answer|choice)\b\s*[:\-]?\s*", "", key)
+    forms.append(key)
+    key = re.sub(r"^\((.*)\)$", r"\1", key).strip()
+    forms.append(key)
+    forms.append(re.sub(r"^(\w+)\)$", r"\1", key))
+    return forms
 
 
 # -- structured answers ----------------------------------------------------------------------------
@@ -282,7 +367,7 @@ class Choice(AnswerKind):
 
 class IntList(AnswerKind):
     """A list of integers written `[1, 2, 3]`, `1, 2, 3` or `1 2 3`. Commas separate items, so
-    thousands separators are not read here. `[]` is the empty list."""
+    thousands separators are not read here. `[]` is the empty list; an empty span is no answer."""
 
     example = "[3, 1, 2]"
 
@@ -291,6 +376,8 @@ class IntList(AnswerKind):
 
     def parse(self, text: str) -> list[int] | None:
         text = clean(text).translate(_MINUS_SIGNS)
+        if not text:  # `[answer][/answer]` is no answer, not the empty list
+            return None
         if text[:1] + text[-1:] in ("[]", "()"):
             text = text[1:-1]
         tokens = [token for token in re.split(r"\s*,\s*|\s+", text.strip()) if token]
@@ -319,10 +406,11 @@ class Grid(AnswerKind):
         elif (text := clean(text)).startswith("[["):
             parsed = [[_strict_int(cell) for cell in row] for row in json.loads(text)]
         else:
-            lines = [line for line in re.split(r"\s*(?:\n|;)\s*", text) if line.strip()]
+            lines = [row.strip() for line in text.splitlines() for row in line.split(";")]
             parsed = [
-                [_strict_int(cell) for cell in re.split(r"\s*,\s*|\s+", line.strip())]
+                [_strict_int(cell) for cell in re.split(r"\s*,\s*|\s+", line)]
                 for line in lines
+                if line
             ]
         if not parsed or len({len(row) for row in parsed}) != 1 or len(parsed[0]) == 0:
             return None
@@ -350,7 +438,14 @@ def _strict_int(value: Any) -> int:
 
 
 class JSON(AnswerKind):
-    """Any JSON value, written compactly with sorted keys; compared as parsed values."""
+    """Any JSON value, written with sorted keys; compared as parsed values, where `true` is not `1`
+    (numbers compare by value, so `1` equals `1.0`).
+
+    Standard JSON only: `NaN` and `Infinity` are not read. A top-level `null` extracts as None,
+    which means "no answer": a task whose answer can be null should wrap it (`{"value": null}`).
+    Strings holding an answer marker (`[/answer]`, a backslash before `boxed`) are written with
+    JSON escapes, so that the written answer cannot end or open a span early.
+    """
 
     example = '{"x": 1}'
 
@@ -360,12 +455,43 @@ class JSON(AnswerKind):
     def parse(self, text: str) -> Any:
         text = text.strip()
         try:
-            return json.loads(text)
+            return json.loads(text, parse_constant=_reject_constant)
         except json.JSONDecodeError:
-            return json.loads(clean(text))
+            return json.loads(clean(text), parse_constant=_reject_constant)
 
     def render(self, answer: Any) -> str:
-        return json.dumps(answer, sort_keys=True, ensure_ascii=False)
+        text = json.dumps(answer, sort_keys=True, ensure_ascii=False, allow_nan=False)
+        if _MARKER.search(text):
+            # Only strings can hold a marker: write every escape that could spell `\boxed` or
+            # `\fbox` (an escaped backslash, `\b`, `\f`) and the `[` of a tag as \uXXXX.
+            text = re.sub(r"\\(u[0-9a-fA-F]{4}|.)", _unicode_escape, text)
+            text = re.sub(r"\[(?=/?answer\])", r"\\u005b", text, flags=re.IGNORECASE)
+        return text
+
+    def equal(self, a: Any, b: Any) -> bool:
+        return _json_equal(a, b)
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not standard JSON")
+
+
+def _unicode_escape(match: re.Match[str]) -> str:
+    escaped = {"\\": "\\u005c", "b": "\\u0008", "f": "\\u000c"}
+    return escaped.get(match.group(1), match.group(0))
+
+
+def _json_equal(a: Any, b: Any) -> bool:
+    """Equality of parsed JSON values that keeps booleans apart from numbers."""
+    if isinstance(a, bool) or isinstance(b, bool):
+        return type(a) is type(b) and a == b
+    if isinstance(a, int | float) and isinstance(b, int | float):
+        return a == b
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(_json_equal(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_json_equal(a[key], b[key]) for key in a)
+    return type(a) is type(b) and a == b
 
 
 # -- arithmetic expressions ---------------------------------------------------------------------
@@ -381,8 +507,9 @@ class Expression(AnswerKind):
     """An arithmetic expression over numbers with + - * / and parentheses, e.g. `(8-4)*(7-1)`.
 
     The extracted answer is the expression text with whitespace removed and `×`, `÷`, `\\times`,
-    `\\div`, `\\cdot` written as `*` and `/`. Values are computed exactly (fractions) by walking the
-    syntax tree: nothing is evaluated by Python. Powers, names and calls are not expressions.
+    `\\div`, `\\cdot` written as `*` and `/`. Values are computed exactly (fractions, decimals read
+    from their digits) by walking the syntax tree: nothing is evaluated by Python. Powers, names,
+    calls, digits split by whitespace ("1 2") and values beyond 10**30 are not expressions.
     """
 
     example = "(8-4)*(7-1)"
@@ -417,13 +544,17 @@ def canonical_expression(text: str) -> str | None:
         (r"\right", ""),
     ):
         text = text.replace(latex, ascii_op)
-    text = "".join(text.translate(_EXPRESSION_TRANSLATION).split())
+    text = text.translate(_EXPRESSION_TRANSLATION)
+    if re.search(r"[\d.]\s+[\d.]", text):  # "1 2" is two numbers, not 12
+        return None
+    text = "".join(text.split())
     if "=" in text:  # "(8-4)*(7-1)=24": keep the left side, a common way of writing it.
         text = text.split("=", 1)[0]
     return text or None
 
 
 def _expression_tree(text: str) -> ast.expr | None:
+    """The syntax tree of a canonical expression; each float constant carries its digits."""
     if not text or len(text) > _MAX_EXPRESSION_LENGTH or "**" in text:
         return None
     if not re.fullmatch(r"[0-9.+\-*/()]+", text):
@@ -431,9 +562,17 @@ def _expression_tree(text: str) -> ast.expr | None:
     if not all(re.fullmatch(r"\d+(?:\.\d+)?", number) for number in re.findall(r"[0-9.]+", text)):
         return None  # "1.", ".5" and "1.2.3" are not how a number is written here
     try:
-        return ast.parse(text, mode="eval").body
+        tree = ast.parse(text, mode="eval").body
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant):
+            node.digits = text[node.col_offset : node.end_col_offset]  # type: ignore[attr-defined]
+    return tree
+
+
+def _digits(node: ast.Constant) -> str:
+    return getattr(node, "digits", None) or str(node.value)
 
 
 def expression_value(text: Any) -> Fraction | None:
@@ -466,7 +605,8 @@ def expression_numbers(text: Any) -> list[Fraction] | None:
 
 def _evaluate(node: ast.expr, literals: list[Fraction] | None = None) -> Fraction:
     if isinstance(node, ast.Constant) and type(node.value) in (int, float):
-        value = Fraction(str(node.value))
+        # A float constant is exact from its digits ("0.1" is 1/10): the node keeps the text.
+        value = Fraction(node.value) if type(node.value) is int else Fraction(_digits(node))
         if literals is not None:
             literals.append(value)
         return value

@@ -165,3 +165,39 @@ def history(candidate_id: int, home: Home = None) -> None:
     _, store = _store(home)
     for event in store.events(candidate_id):
         out.print(json.dumps(event.model_dump()))
+
+
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost")  # served there, no token is needed
+
+
+@review_app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8765,
+    token: Annotated[
+        str | None,
+        typer.Option(
+            envvar="CAMPFORGE_REVIEW_TOKEN",
+            help="Access token every request must carry (required beyond localhost).",
+        ),
+    ] = None,
+    home: Home = None,
+) -> None:
+    """Serve the review web UI (http://127.0.0.1:8765 by default)."""
+    import uvicorn
+
+    from review.web import create_app
+
+    if not token and host not in LOOPBACK_HOSTS:
+        raise _fail(
+            f"serving on {host} lets other machines reach the review queue: give an access "
+            "token with --token (or $CAMPFORGE_REVIEW_TOKEN), or serve on 127.0.0.1"
+        )
+    workspace = Workspace.open(home)
+    # A localhost server without a token answers only to localhost names (no DNS rebinding).
+    allowed = None if token else ["127.0.0.1", "localhost"]
+    app = create_app(workspace, token=token or None, allowed_hosts=allowed)
+    shown = f"[{host}]" if ":" in host else host
+    url = f"http://{shown}:{port}/"
+    err.print(f"campforge review: {url}" + (" (sign in at /login with the token)" if token else ""))
+    uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -66,6 +66,13 @@ class Report(BaseModel):
         names = ", ".join(check.id for check in self.failed)
         return f"fail: {names} ({passed}/{len(self.checks)} passed)"
 
+    def failure_reason(self, limit: int = 300) -> str:
+        """The summary line and what the first failed check says: enough to act on."""
+        if self.verdict == "pass" or not self.failed:
+            return self.summary_line()
+        first = self.failed[0]
+        return f"{self.summary_line()}; {first.id}: {first.summary}"[:limit]
+
     def deterministic_dump(self) -> dict[str, Any]:
         """The report without its timings: equal for equal candidates."""
         return self.model_dump(exclude={"seconds": True, "checks": {"__all__": {"timing"}}})

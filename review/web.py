@@ -1,0 +1,450 @@
+"""The reviewer's web UI: the review queue and each candidate, server-rendered (FastAPI + Jinja2).
+
+    app = create_app(Workspace.open(), token="s3cret")   # `campforge review serve` runs it
+
+Routes:
+
+    GET  /                          the queue: filters (?status=, ?domain=), counts per status
+    GET  /candidates/{id}           spec, code, self-test report, novelty, LLM transcript, sample
+                                    cases, try-an-answer and decision forms, audit trail
+    POST /candidates/{id}/try       score an answer against a sample case (in the sandbox)
+    POST /candidates/{id}/decide    approve / reject / changes (review.decisions.decide)
+    GET  /login?token=T, POST /login    set the access-token cookie
+    GET  /style.css                 the stylesheet (ours and Pygments')
+
+Security:
+
+- Candidate code is untrusted: samples and tried answers run in the sandbox (`review.samples`),
+  never in this process. Everything a spec, the LLM or a reviewer wrote is escaped: templates are
+  autoescaped, code is highlighted by Pygments (which escapes), and the pages send a
+  Content-Security-Policy with no script sources at all.
+- Access token (when set): every request but /login and /style.css needs the `campforge_token`
+  cookie (set by /login) or an `Authorization: Bearer` header equal to the token, else 401.
+- CSRF (double submit): each browser gets a random `campforge_csrf` cookie; every form carries
+  the same value in a hidden `csrf_token` field, and every POST whose field does not match the
+  cookie is refused with 403.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hmac
+import json
+import re
+import secrets
+import sqlite3
+import threading
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from fastapi import Depends, FastAPI, HTTPException, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from markupsafe import Markup
+from pygments import highlight
+from pygments.formatters import HtmlFormatter
+from pygments.lexers import PythonLexer
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
+from starlette.middleware.trustedhost import TrustedHostMiddleware
+
+from agent.workspace import Workspace
+from review.store import STATUSES, Candidate, QueueStore, UnknownCandidate
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+TOKEN_COOKIE = "campforge_token"
+CSRF_COOKIE = "campforge_csrf"
+CSRF_FIELD = "csrf_token"
+REVIEWER_COOKIE = "campforge_reviewer"
+SAMPLES_PER_DIFFICULTY = 5
+MAX_FLASHES = 1000
+OPEN_PATHS = ("/login", "/style.css")  # reachable without the access token
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+DECISIONS = {"approve": "Approve", "reject": "Reject", "changes": "Request changes"}
+CSP = (
+    "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+    "base-uri 'none'; frame-ancestors 'none'"
+)
+CODE_CLASS = "code"
+STYLE = """
+body { font: 15px/1.45 system-ui, sans-serif; margin: 0; color: #1d232a; background: #fafbfc; }
+header { background: #24292f; color: #fff; padding: .6rem 1.2rem; display: flex; gap: 1.5rem;
+         align-items: baseline; }
+header a { color: #fff; font-weight: 600; text-decoration: none; }
+header .who { margin-left: auto; opacity: .8; }
+main { padding: 1rem 1.2rem 3rem; max-width: 1200px; }
+h1 { font-size: 1.4rem; } h2 { font-size: 1.15rem; margin-top: 2rem;
+     border-bottom: 1px solid #d0d7de; padding-bottom: .2rem; }
+table { border-collapse: collapse; width: 100%; }
+th, td { text-align: left; vertical-align: top; padding: .3rem .5rem;
+         border-bottom: 1px solid #e5e8eb; }
+pre { background: #f3f5f7; padding: .6rem; overflow-x: auto; white-space: pre-wrap;
+      word-break: break-word; margin: .2rem 0; }
+.code pre { white-space: pre; word-break: normal; }
+.pass { color: #1a7f37; } .fail { color: #cf222e; } .muted { color: #6e7781; }
+.counts a { margin-right: 1rem; }
+.flash { padding: .6rem .8rem; border-radius: 4px; margin: 1rem 0; }
+.flash.ok { background: #dafbe1; } .flash.error { background: #ffebe9; }
+.warn { background: #fff8c5; padding: .4rem .6rem; }
+form.inline { display: inline-block; margin-right: 1rem; vertical-align: top; }
+textarea { width: 100%; max-width: 50rem; min-height: 4rem; font-family: monospace; }
+label { display: block; margin: .3rem 0; }
+.status { font-weight: 600; }
+"""
+
+
+def create_app(
+    workspace: Workspace,
+    *,
+    token: str | None = None,
+    allowed_hosts: list[str] | None = None,
+) -> FastAPI:
+    """The review UI over `workspace`'s queue; `token`, when set, is required on every request.
+
+    `allowed_hosts` (Host header names) guards a localhost server against DNS rebinding."""
+    store = QueueStore(workspace.database)
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=jinja2.select_autoescape(["html"]),
+        undefined=jinja2.StrictUndefined,
+    )
+    env.filters["as_json"] = _as_json
+    samples = _SampleCache()
+    flashes: dict[str, dict[str, str]] = {}  # csrf session -> the message to show once
+    flash_lock = threading.Lock()
+
+    async def guard(request: Request) -> None:
+        """Access token first (401), then CSRF on every unsafe method (403)."""
+        open_path = request.url.path in OPEN_PATHS
+        if token is not None and not open_path and not _has_token(request, token):
+            raise HTTPException(401, "this review server needs its access token")
+        if request.method not in SAFE_METHODS:
+            form = await request.form()
+            sent = form.get(CSRF_FIELD)
+            expected = request.state.csrf_sent  # the cookie this browser sent, if well-formed
+            if (
+                not isinstance(sent, str)
+                or not expected
+                or not hmac.compare_digest(sent.encode(), expected.encode())
+            ):
+                raise HTTPException(403, "the form's CSRF token is missing or wrong: reload it")
+
+    app = FastAPI(
+        title="campforge review",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+        dependencies=[Depends(guard)],
+    )
+
+    class SessionMiddleware(BaseHTTPMiddleware):
+        """A CSRF cookie for every browser, and security headers on every response."""
+
+        async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
+            existing = request.cookies.get(CSRF_COOKIE)
+            fresh = existing is None or not re.fullmatch(r"[A-Za-z0-9_-]{32,64}", existing)
+            request.state.csrf_sent = None if fresh else existing
+            request.state.csrf = secrets.token_urlsafe(32) if fresh else existing
+            response = await call_next(request)
+            if fresh:
+                _set_cookie(request, response, CSRF_COOKIE, request.state.csrf)
+            response.headers.setdefault("Content-Security-Policy", CSP)
+            response.headers.setdefault("X-Content-Type-Options", "nosniff")
+            response.headers.setdefault("X-Frame-Options", "DENY")
+            response.headers.setdefault("Referrer-Policy", "no-referrer")
+            response.headers.setdefault("Cache-Control", "no-store")
+            return response
+
+    app.add_middleware(SessionMiddleware)
+    if allowed_hosts:
+        app.add_middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts)
+
+    def render(request: Request, template: str, status_code: int = 200, **context: Any) -> Response:
+        context.setdefault("title", "campforge review")
+        page = env.get_template(template).render(
+            request=request,
+            csrf=request.state.csrf,
+            csrf_field=CSRF_FIELD,
+            reviewer=request.cookies.get(REVIEWER_COOKIE, ""),
+            **context,
+        )
+        return HTMLResponse(page, status_code=status_code)
+
+    def take_flash(request: Request) -> dict[str, str] | None:
+        with flash_lock:
+            return flashes.pop(request.state.csrf, None)
+
+    def put_flash(request: Request, kind: str, message: str) -> None:
+        with flash_lock:
+            if len(flashes) >= MAX_FLASHES:  # never shown (redirect not followed): forget them
+                flashes.clear()
+            flashes[request.state.csrf] = {"kind": kind, "message": message}
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, error: StarletteHTTPException) -> Response:
+        if error.status_code == 401:
+            return render(request, "login.html", 401, error=str(error.detail), next_url="/")
+        return render(
+            request, "error.html", error.status_code, status=error.status_code, error=error.detail
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, error: RequestValidationError) -> Response:
+        fields = ", ".join(".".join(map(str, e.get("loc", ()))) for e in error.errors())
+        return render(request, "error.html", 422, status=422, error=f"invalid request: {fields}")
+
+    @app.get("/style.css", include_in_schema=False)
+    def stylesheet() -> Response:
+        pygments_css = HtmlFormatter().get_style_defs(f".{CODE_CLASS}")
+        return Response(STYLE + pygments_css, media_type="text/css")
+
+    @app.get("/login", response_class=HTMLResponse)
+    def login_page(request: Request) -> Response:
+        token_given = request.query_params.get("token")
+        if token is None:
+            return RedirectResponse("/", status_code=303)
+        if token_given is None:
+            return render(request, "login.html", error=None, next_url="/")
+        return _login(request, token_given)
+
+    @app.post("/login", response_class=HTMLResponse)
+    async def login_form(request: Request) -> Response:
+        if token is None:
+            return RedirectResponse("/", status_code=303)
+        form = await request.form()
+        return _login(request, str(form.get("token") or ""))
+
+    def _login(request: Request, given: str) -> Response:
+        assert token is not None
+        if not hmac.compare_digest(given.encode(), token.encode()):
+            return render(request, "login.html", 401, error="wrong token", next_url="/")
+        response = RedirectResponse("/", status_code=303)  # drop the token from the address bar
+        _set_cookie(request, response, TOKEN_COOKIE, token)
+        return response
+
+    @app.get("/", response_class=HTMLResponse)
+    def queue(request: Request, status: str | None = None, domain: str | None = None) -> Response:
+        status, domain = status or None, domain or None
+        if status is not None and status not in STATUSES:
+            raise HTTPException(400, f"unknown status {status!r}: use one of {', '.join(STATUSES)}")
+        everything = store.list()
+        candidates = store.list(status=status, domain=domain)
+        counts = store.counts()
+        rows = [{"candidate": c, "selftest": _summary_line(c.report)} for c in candidates]
+        return render(
+            request,
+            "queue.html",
+            rows=rows,
+            counts=[(s, counts.get(s, 0)) for s in STATUSES],
+            total=sum(counts.values()),
+            statuses=STATUSES,
+            domains=sorted({c.domain for c in everything}),
+            status=status,
+            domain=domain,
+        )
+
+    def candidate_page(
+        request: Request, candidate: Candidate, tried: dict[str, Any] | None = None
+    ) -> Response:
+        cases, samples_error = samples.get(candidate)
+        return render(
+            request,
+            "candidate.html",
+            title=f"#{candidate.id} {candidate.name} — campforge review",
+            candidate=candidate,
+            code_html=Markup(_highlight(candidate.code)),
+            report=_report_view(candidate.report),
+            novelty=candidate.novelty,
+            transcript=_transcript(workspace, candidate),
+            samples=cases,
+            samples_error=samples_error,
+            tried=tried,
+            decisions=DECISIONS,
+            events=store.events(candidate.id),
+            flash=take_flash(request),
+        )
+
+    def get_candidate(candidate_id: int) -> Candidate:
+        try:
+            return store.get(candidate_id)
+        except UnknownCandidate as error:
+            raise HTTPException(404, str(error)) from None
+
+    @app.get("/candidates/{candidate_id}", response_class=HTMLResponse)
+    async def show(request: Request, candidate_id: int) -> Response:
+        candidate = get_candidate(candidate_id)
+        # rendering starts the sandbox (samples, once per candidate): off the event loop
+        return await run_in_threadpool(candidate_page, request, candidate)
+
+    @app.post("/candidates/{candidate_id}/try", response_class=HTMLResponse)
+    async def try_response(request: Request, candidate_id: int) -> Response:
+        from review.samples import SampleError, try_answer
+
+        candidate = get_candidate(candidate_id)
+        form = await request.form()
+        response_text = str(form.get("response") or "")
+        cases, _ = await run_in_threadpool(samples.get, candidate)
+        try:
+            index = int(str(form.get("sample") or ""))
+            sample = cases[index]
+        except (ValueError, IndexError):
+            raise HTTPException(400, "pick one of the sample cases") from None
+        tried: dict[str, Any] = {"index": index, "sample": sample, "response": response_text}
+        try:
+            code, case = candidate.code, sample["case"]
+            tried.update(await run_in_threadpool(try_answer, code, case, response_text))
+        except SampleError as failure:
+            tried["error"] = str(failure)
+        return await run_in_threadpool(candidate_page, request, candidate, tried)
+
+    @app.post("/candidates/{candidate_id}/decide")
+    async def decide_candidate(request: Request, candidate_id: int) -> Response:
+        from review.decisions import decide
+
+        get_candidate(candidate_id)
+        form = await request.form()
+        action = str(form.get("action") or "")
+        reviewer = " ".join(str(form.get("reviewer") or "").split())[:80]  # one line: a trailer
+        notes = str(form.get("notes") or "").strip() or None
+        target = f"/candidates/{candidate_id}"
+        response = RedirectResponse(target + "#decision", status_code=303)
+        if not reviewer:
+            put_flash(request, "error", "say who you are: fill in the reviewer name")
+            return response
+        _set_cookie(request, response, REVIEWER_COOKIE, reviewer)
+        try:
+            outcome = await run_in_threadpool(
+                decide, workspace, candidate_id, action, reviewer=reviewer, notes=notes
+            )
+        except (UnknownCandidate, ValueError) as error:
+            put_flash(request, "error", str(error))
+            return response
+        ok = outcome.outcome in ("merged", "queued", "rejected", "approved")
+        put_flash(
+            request,
+            "ok" if ok else "error",
+            f"{DECISIONS.get(action, action)}: {outcome.outcome} — {outcome.reason}",
+        )
+        return response
+
+    app.state.store = store
+    app.state.samples = samples
+    return app
+
+
+class _SampleCache:
+    """Sample cases per candidate, computed once in the sandbox (errors are not cached)."""
+
+    def __init__(self) -> None:
+        self._cache: dict[tuple[int, str], list[dict[str, Any]]] = {}
+        self._locks: dict[int, threading.Lock] = {}
+        self._lock = threading.Lock()
+
+    def get(self, candidate: Candidate) -> tuple[list[dict[str, Any]], str | None]:
+        from review.samples import SampleError, sample_cases
+
+        key = (candidate.id, candidate.code)
+        with self._lock:
+            lock = self._locks.setdefault(candidate.id, threading.Lock())
+        with lock:
+            if key in self._cache:
+                return self._cache[key], None
+            try:
+                cases = sample_cases(candidate.code, SAMPLES_PER_DIFFICULTY)
+            except SampleError as error:
+                return [], str(error)
+            self._cache[key] = cases
+            return cases, None
+
+
+def _has_token(request: Request, token: str) -> bool:
+    given = request.cookies.get(TOKEN_COOKIE)
+    header = request.headers.get("authorization", "")
+    if header.lower().startswith("bearer "):
+        given = header[7:].strip()
+    return given is not None and hmac.compare_digest(given.encode(), token.encode())
+
+
+def _set_cookie(request: Request, response: Response, name: str, value: str) -> None:
+    response.set_cookie(
+        name,
+        value,
+        max_age=30 * 24 * 3600,
+        path="/",
+        httponly=True,
+        samesite="lax",
+        secure=request.url.scheme == "https",
+    )
+
+
+def _as_json(value: Any) -> str:
+    """Pretty JSON for a <pre> (escaped by the template like any other text)."""
+    try:
+        return json.dumps(value, indent=2, ensure_ascii=False, sort_keys=False, default=str)
+    except (TypeError, ValueError):
+        return repr(value)
+
+
+def _highlight(code: str) -> str:
+    """The code as highlighted HTML; Pygments escapes every token."""
+    return highlight(code, PythonLexer(), HtmlFormatter(cssclass=CODE_CLASS, linenos="table"))
+
+
+def _summary_line(report: dict[str, Any]) -> str:
+    from agent.selftest import Report
+
+    try:
+        return Report.model_validate(report).summary_line()
+    except ValueError:
+        return str(report.get("verdict", "unreadable report"))
+
+
+def _report_view(report: dict[str, Any]) -> dict[str, Any]:
+    """The report for the template: verdict, summary and checks, or the raw JSON if unreadable."""
+    from agent.selftest import Report
+
+    try:
+        parsed = Report.model_validate(report)
+    except ValueError:
+        return {"valid": False, "raw": report}
+    checks = [
+        {
+            "id": check.id,
+            "passed": check.passed,
+            "summary": check.summary,
+            "numbers": check.numbers,
+            "evidence": _evidence(check.evidence),
+        }
+        for check in parsed.checks
+    ]
+    return {
+        "valid": True,
+        "verdict": parsed.verdict,
+        "summary": parsed.summary_line(),
+        "checks": checks,
+        "seconds": parsed.seconds,
+    }
+
+
+def _evidence(evidence: Any) -> dict[str, Any] | None:
+    """A falsifying example without the fields that do not apply."""
+    if evidence is None:
+        return None
+    return {k: v for k, v in evidence.model_dump().items() if v is not None and v != {}}
+
+
+def _transcript(workspace: Workspace, candidate: Candidate) -> list[dict[str, Any]] | None:
+    """The LLM exchanges that drafted this candidate; None when there is no transcript."""
+    try:
+        from agent.llm import TranscriptStore
+    except ImportError:
+        return None
+    try:
+        with contextlib.closing(TranscriptStore(workspace.database)) as transcripts:
+            exchanges = transcripts.exchanges(candidate.run_id)
+    except (sqlite3.Error, AttributeError, OSError, ValueError):
+        return None
+    prefix = f"{candidate.name}/"
+    return [e for e in exchanges if str(e.get("key", "")).startswith(prefix)] or None
