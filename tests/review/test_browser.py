@@ -26,6 +26,7 @@ from playwright.sync_api import Page, expect, sync_playwright
 from agent.workspace import Workspace
 from review.store import QueueStore
 from review.web import create_app
+from tests.review.support import make_catalog, offline_spec
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -44,63 +45,13 @@ pytestmark = pytest.mark.skipif(
     reason="needs /usr/bin/chromium (apt-get install chromium)",
 )
 
-SPEC = """\
----
-name: power_mod_browser
-domain: arithmetic
-description: Compute a power modulo m.
-answer_kind: integer
-defaults: {max_base: 1000, max_exponent: 1000, max_modulus: 1000}
-difficulties:
-  easy: {max_base: 50, max_exponent: 30, max_modulus: 100}
-  medium: {max_base: 1000, max_exponent: 1000, max_modulus: 1000}
-  hard: {max_base: 1000000, max_exponent: 1000000000, max_modulus: 100000}
----
-
-# Power modulo m
-
-Compute a^b mod m, the remainder of a to the power b divided by m.
-
-```python generate
-def generate(self):
-    p = self.params
-    return {
-        "base": self.rng.randint(2, p["max_base"]),
-        "exponent": self.rng.randint(2, p["max_exponent"]),
-        "modulus": self.rng.randint(3, p["max_modulus"]),
-    }
-```
-
-```python prompt
-def prompt(cls, case):
-    a, b, m = case["base"], case["exponent"], case["modulus"]
-    return (
-        f"Compute {a}^{b} mod {m}, the remainder when {a} raised to the power {b} is "
-        f"divided by {m}.\\n\\nWrite your final answer at the end of your response as "
-        "\\\\boxed{R}, where R is the remainder written as a plain integer."
-    )
-```
-
-```python solve
-def solve(cls, case):
-    return pow(case["base"], case["exponent"], case["modulus"])
-```
-"""
+SPEC = offline_spec(NAME)
 
 
 @pytest.fixture
 def catalog_repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> git.Repo:
     """An empty catalog in a fresh git repository, used by merges (CAMPFORGE_CATALOG)."""
-    root = tmp_path / "catalog-repo"
-    repo = git.Repo.init(root)
-    with repo.config_writer() as config:
-        config.set_value("user", "name", "test")
-        config.set_value("user", "email", "test@localhost")
-    directory = root / "catalog"
-    directory.mkdir()
-    (directory / "catalog.json").write_text(json.dumps({"version": 1, "bootcamps": {}}) + "\n")
-    repo.index.add([str(directory / "catalog.json")])
-    repo.index.commit("Empty catalog")
+    repo, directory = make_catalog(tmp_path / "catalog-repo")
     monkeypatch.setenv("CAMPFORGE_CATALOG", str(directory))
     monkeypatch.delenv("OPENAI_BASE_URL", raising=False)
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
