@@ -107,7 +107,7 @@ class Bootcamp:
             answer = cls.extract(response)
             if answer is None:
                 return 0.0
-            return _clamp(cls.check(case, answer))
+            return clamp_score(cls.check(case, answer))
         except Exception:
             return 0.0
 
@@ -169,13 +169,13 @@ class Bootcamp:
         except Exception:
             return 0.0
         try:
-            result = _clamp(cls.check(identity, answer))
+            result = clamp_score(cls.check(identity, answer))
         except Exception:
             result = 0.0
-        return result if result >= 1.0 else max(result, _clamp(format_score))
+        return result if result >= 1.0 else max(result, clamp_score(format_score))
 
 
-def _clamp(value: Any) -> float:
+def clamp_score(value: Any) -> float:
     """A check result as a float in [0, 1]; NaN and non-numbers count as 0."""
     try:
         number = float(value)

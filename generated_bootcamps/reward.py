@@ -9,7 +9,8 @@
 
 A wrong answer scores 0.0; a mistake in the *call* does not: an unknown `data_source`, a ground
 truth that is not JSON, or a case the bootcamp cannot solve raises `ValueError` naming the problem,
-because a silent 0 would train a model on a broken reward.
+because a silent 0 would train a model on a broken reward. (A response with no answer in it scores
+0 without looking at the case.)
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
 from generated_bootcamps import catalog
-from generated_bootcamps.base import Bootcamp
+from generated_bootcamps.base import Bootcamp, clamp_score
 
 # Below this many responses per worker, a process pool costs more than it saves.
 MIN_PER_WORKER = 256
@@ -41,7 +42,16 @@ def compute_score(
 ) -> float:
     """verl's reward: the score in [0, 1] of `solution_str` for the case in `ground_truth`."""
     cls = _bootcamp(data_source)
-    return cls.score(solution_str, _case(data_source, ground_truth))
+    case = _case(data_source, ground_truth)
+    try:
+        answer = cls.extract(solution_str)
+        if answer is None:
+            return 0.0
+        return clamp_score(cls.check(case, answer))
+    except Exception:
+        # A wrong answer may make check() raise (score 0); a broken case makes solve() raise.
+        _validate(data_source, case)
+        return 0.0
 
 
 def score_batch(
@@ -117,7 +127,7 @@ def _case(data_source: str, ground_truth: str | dict[str, Any]) -> dict[str, Any
 
 @functools.lru_cache(maxsize=8192)
 def _parsed_case(data_source: str, ground_truth: str) -> dict[str, Any]:
-    """A JSON ground truth parsed and validated once (trainers score many responses per case)."""
+    """A JSON ground truth parsed once (trainers score many responses per case)."""
     try:
         case = json.loads(ground_truth)
     except json.JSONDecodeError as error:
@@ -130,12 +140,12 @@ def _parsed_case(data_source: str, ground_truth: str) -> dict[str, Any]:
             f"compute_score: ground_truth for {data_source!r} must encode a case dict, "
             f"not {type(case).__name__}"
         )
-    _validate(data_source, case)
     return case
 
 
 def _validate(data_source: str, case: dict[str, Any]) -> None:
-    """A ground truth is a case of this bootcamp when the bootcamp can solve it."""
+    """A ground truth is a case of this bootcamp when the bootcamp can solve it. Checked only
+    when scoring raised, so a right answer costs one check, not an extra solve."""
     try:
         _bootcamp(data_source).solve(case)
     except Exception as error:
