@@ -29,10 +29,10 @@ OUTCOME_STYLE = {
 class BatchProgress:
     """Follows graph events and outcomes; renders a live table on the console."""
 
-    def __init__(self, console: Console, total: int, tokens: Any = None):
+    def __init__(self, console: Console, total: int):
         self.console, self.total = console, total
         self.phase: dict[str, str] = {}
-        self.tokens = tokens or (lambda: 0)
+        self.tokens = 0  # of finished specs
         self.lock = threading.Lock()
         self.live = Live(self.render(), console=console, refresh_per_second=4, transient=True)
 
@@ -56,6 +56,7 @@ class BatchProgress:
 
     def outcome(self, outcome: SpecOutcome) -> None:
         with self.lock:
+            self.tokens += outcome.tokens
             self.phase[outcome.spec] = (
                 "queued"
                 if outcome.outcome == "queued"
@@ -80,7 +81,7 @@ class BatchProgress:
         table = Table.grid(padding=(0, 2))
         table.add_row(
             *(Text(f"{phase}: {counts.get(phase, 0)}") for phase in PHASES),
-            Text(f"of {self.total} specs · tokens {self.tokens():,}"),
+            Text(f"of {self.total} specs · tokens {self.tokens:,}"),
         )
         return table
 
