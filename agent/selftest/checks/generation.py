@@ -325,7 +325,8 @@ GATE_SAMPLE = 10
 def speed_gate(ctx: Context, score_seconds: list[float]) -> CheckResult | None:
     """Right after the pool is built: a candidate far over its time budgets fails `speed` at
     once, instead of spending minutes in the checks that call it thousands of times."""
-    sample = ctx.usable()[:GATE_SAMPLE]
+    per_level = max(1, GATE_SAMPLE // max(1, len(ctx.difficulties)))
+    sample = [case for level in ctx.difficulties for case in ctx.usable(level)[:per_level]]
     outcomes = ctx.candidate.scores([(case.formatted or "", case.case) for case in sample])
     score_seconds.extend(outcome.seconds for outcome in outcomes)
     generate_seconds = [case.seconds.get("generate", 0.0) for case in ctx.pool]
