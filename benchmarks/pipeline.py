@@ -99,6 +99,9 @@ def main() -> None:
         peak = server.max_in_flight
 
     queued = sum(outcome.outcome == "queued" for outcome in outcomes)
+    for outcome in outcomes:
+        if outcome.outcome != "queued":
+            print(f"not queued: {outcome.spec}: {outcome.outcome}: {outcome.reason}")
     candidates = args.specs * args.samples
     ideal = requests * args.latency / args.concurrency
     testing = sum(selftest_seconds) / args.testing_slots

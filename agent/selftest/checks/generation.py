@@ -303,13 +303,15 @@ def speed(ctx: Context, score_seconds: list[float]) -> CheckResult:
         timing[f"generate_p95_{level}_s"] = round(p95, 5)
         timing[f"cases_per_s_{level}"] = round(len(seconds) / max(sum(seconds), 1e-9), 1)
         if p95 > budget.generate_p95_budget:
-            slow.append(f"generate() p95 {p95:.3f} s at {level} > {budget.generate_p95_budget} s")
+            slow.append(
+                f"generate() p95 {p95:.3f} CPU s at {level} > {budget.generate_p95_budget} s"
+            )
     if score_seconds:
         p95 = _p95(score_seconds)
         timing["score_p95_s"] = round(p95, 6)
         timing["scores_per_s"] = round(len(score_seconds) / max(sum(score_seconds), 1e-9), 1)
         if p95 > budget.score_p95_budget:
-            slow.append(f"score() p95 {p95:.4f} s > {budget.score_p95_budget} s")
+            slow.append(f"score() p95 {p95:.4f} CPU s > {budget.score_p95_budget} s")
     if slow:
         return CheckResult(
             id="speed", passed=False, summary="too slow: " + "; ".join(slow), timing=timing
