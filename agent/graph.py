@@ -22,6 +22,7 @@ from typing import Annotated, Any, TypedDict
 from langgraph.graph import END, START, StateGraph
 from langgraph.types import Send, interrupt
 
+from agent import pysource
 from agent.develop import DevelopOptions, develop_candidate
 from agent.llm import LLMClient
 from agent.novelty import novelty
@@ -214,7 +215,7 @@ def _class_attribute(code: str, attribute: str) -> str | None:
     import ast
 
     try:
-        tree = ast.parse(code)
+        tree = pysource.parse(code)
     except SyntaxError:
         return None
     for node in ast.walk(tree):

@@ -38,6 +38,7 @@ from typing import Any
 import jinja2
 import yaml
 
+from agent import pysource
 from agent.spec import NAME_PATTERN, PARTS, REQUIRED_PARTS, Spec
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -345,7 +346,7 @@ def _split_untagged(code: str) -> tuple[dict[str, str], dict[str, Any]]:
     written side by side. Returns (code parts, meta values read from class attributes)."""
     source = _dedent(code)
     try:
-        tree = ast.parse(source)
+        tree = pysource.parse(source)
     except SyntaxError:
         return {}, {}
     lines = source.splitlines()
@@ -427,7 +428,7 @@ def _split_methods(tag: str, code: str) -> dict[str, str]:
     """A method block, with any other part's method written in it split off into its own part."""
     source = _dedent(code)
     try:
-        tree = ast.parse(source)
+        tree = pysource.parse(source)
     except SyntaxError:
         return {tag: code}
     others = [
@@ -637,7 +638,7 @@ def answer_kind_expression(value: Any) -> str | None:
     if text.lower() in by_lower:
         return by_lower[text.lower()] + "()"
     try:
-        ast.parse(text, mode="eval")
+        pysource.parse(text, mode="eval")
     except SyntaxError:
         raise PartsError(
             f"answer_kind {text!r} is not a Python expression: write one of the answer kinds, "
@@ -792,7 +793,7 @@ def _docstring_text(text: str) -> str:
 def _opens_with_def(code: str) -> bool:
     """Whether module-level code starts (after comments) with a def, class or decorator."""
     try:
-        tree = ast.parse(code)
+        tree = pysource.parse(code)
     except SyntaxError:
         return True
     return bool(tree.body) and isinstance(
@@ -869,7 +870,7 @@ def _first_line(node: ast.stmt) -> int:
 
 def _parse(part: str, source: str) -> ast.Module:
     try:
-        return ast.parse(source)
+        return pysource.parse(source)
     except SyntaxError as error:
         line = f"line {error.lineno}: " if error.lineno else ""
         raise PartsError(f"the `{part}` block is not valid Python ({line}{error.msg})") from None
@@ -900,7 +901,7 @@ def _dedent(code: str) -> str:
     code = "\n".join(line.rstrip() for line in code.strip("\n").splitlines())
     simple = textwrap.dedent(code)
     try:
-        ast.parse(simple)
+        pysource.parse(simple)
         return simple
     except SyntaxError:
         pass
@@ -930,7 +931,7 @@ def _used_names(sources: list[str]) -> set[str]:
     names: set[str] = set()
     for source in sources:
         try:
-            tree = ast.parse(_dedent(source))
+            tree = pysource.parse(_dedent(source))
         except SyntaxError:
             continue
         names.update(node.id for node in ast.walk(tree) if isinstance(node, ast.Name))
@@ -941,10 +942,10 @@ def _import_lines(nodes: list[ast.stmt], answer_names: list[str]) -> list[str]:
     """The module's import statements: fixed ones, the parts' ones, deduplicated and grouped."""
     statements: list[tuple[int, str, str]] = []  # (group, module, statement)
     seen: set[tuple[Any, ...]] = set()
-    fixed = [ast.parse(line).body[0] for line in FIXED_IMPORTS]
+    fixed = [pysource.parse(line).body[0] for line in FIXED_IMPORTS]
     if answer_names:
         kinds = ", ".join(sorted(answer_names, key=_isort_key))
-        fixed.append(ast.parse(f"from generated_bootcamps.answers import {kinds}").body[0])
+        fixed.append(pysource.parse(f"from generated_bootcamps.answers import {kinds}").body[0])
     for node in [*fixed, *nodes]:
         if isinstance(node, ast.ImportFrom):
             module = "." * node.level + (node.module or "")

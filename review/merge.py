@@ -26,6 +26,7 @@ from typing import Any
 
 import git
 
+from agent import pysource
 from agent.spec import parse_specs
 from generated_bootcamps import catalog
 from review.store import Candidate, QueueStore
@@ -204,7 +205,7 @@ def _module_name(directory: Path, name: str) -> str:
 
 def _class_facts(code: str) -> tuple[str, str]:
     """The Bootcamp subclass's name and its answer kind, read with ast (never imported here)."""
-    tree = ast.parse(code)
+    tree = pysource.parse(code)
     for node in tree.body:
         if isinstance(node, ast.ClassDef) and any(
             getattr(base, "id", "") == "Bootcamp" for base in node.bases

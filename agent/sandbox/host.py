@@ -32,6 +32,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from agent import pysource
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 REPO_ROOT = PACKAGE_DIR.parents[1]
 LAUNCHER = PACKAGE_DIR / "launcher.py"
@@ -276,7 +278,7 @@ def _pure_modules(package: Path) -> list[str]:
     modules = {p.stem for p in package.glob("*.py") if p.stem != "__init__"}
     for name in modules:
         needs: set[str] | None = set()
-        for level, module, names in _imports(ast.parse((package / f"{name}.py").read_text())):
+        for level, module, names in _imports(pysource.parse((package / f"{name}.py").read_text())):
             top = module.split(".")[0]
             internal = level > 0 or top == package.name
             if not internal:

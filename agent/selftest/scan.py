@@ -11,6 +11,8 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
+from agent import pysource
+
 FORBIDDEN_MODULES = {
     "socket": "network access",
     "ssl": "network access",
@@ -70,7 +72,7 @@ class Finding:
 def scan_source(source: str) -> list[Finding]:
     """Every forbidden use in `source`, in line order. A syntax error is itself a finding."""
     try:
-        tree = ast.parse(source)
+        tree = pysource.parse(source)
     except SyntaxError as error:
         return [Finding(error.lineno or 0, "syntax error", str(error.msg))]
     visitor = _Scanner()
