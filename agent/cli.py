@@ -233,13 +233,6 @@ def check(
     raise typer.Exit(0 if report.verdict == "pass" else 1)
 
 
-def llm_configured(base_url: str | None) -> bool:
-    """Whether an LLM endpoint is configured (flag or environment)."""
-    import os
-
-    return bool(base_url or os.environ.get("OPENAI_BASE_URL") or os.environ.get("OPENAI_API_KEY"))
-
-
 @app.command()
 def draft(
     targets: Annotated[list[str], typer.Argument(help="Spec files or directories of specs.")],
@@ -266,7 +259,7 @@ def draft(
     """Draft bootcamps from specs: parallel drafts, self-test, repair, then the review queue.
 
     Running the same command again resumes the run where it stopped."""
-    from agent.llm import LLMSettings
+    from agent.llm import LLMSettings, endpoint_configured
     from agent.pipeline import PipelineOptions, SpecOutcome, collect_specs, run_batch
     from agent.progress import BatchProgress, summary_table
     from agent.selftest import Settings
@@ -275,7 +268,7 @@ def draft(
     specs, invalid = collect_specs(targets)
     if not specs and not invalid:
         raise fail("no specs found in " + ", ".join(targets))
-    use_llm = llm_configured(base_url) or model is not None
+    use_llm = endpoint_configured(base_url) or model is not None
     defaults = LLMSettings()
     options = PipelineOptions(
         samples=samples,

@@ -57,6 +57,11 @@ def _default_model() -> str:
     return os.environ.get("CAMPFORGE_MODEL") or DEFAULT_MODEL
 
 
+def endpoint_configured(base_url: str | None = None) -> bool:
+    """Whether an LLM endpoint is configured, by flag or by OPENAI_BASE_URL / OPENAI_API_KEY."""
+    return bool(base_url or os.environ.get("OPENAI_BASE_URL") or os.environ.get("OPENAI_API_KEY"))
+
+
 @dataclass(frozen=True)
 class LLMSettings:
     model: str = field(default_factory=_default_model)  # env CAMPFORGE_MODEL overrides the default
@@ -448,19 +453,30 @@ class LLMClient:
         attempts = max(0, s.max_retries) + 1
         failure: _Failure | None = None
 
-        def record_error(text: str, attempt: int, latency: float | None) -> None:
+        def record(
+            attempt: int,
+            *,
+            completion: Completion | None = None,
+            error: str | None = None,
+            latency: float | None = None,
+            estimated: bool = False,
+        ) -> None:
             self.store.record(
                 run_id=self.run_id,
                 key=key,
                 purpose=purpose,
                 model=s.model,
                 messages=messages,
-                completion=None,
-                error=text,
+                completion=completion,
+                error=error,
                 attempt=attempt,
                 latency=latency,
                 params=params,
+                usage_estimated=estimated,
             )
+
+        def record_error(text: str, attempt: int, latency: float | None) -> None:
+            record(attempt, error=text, latency=latency)
 
         for attempt in range(1, attempts + 1):
             start = time.monotonic()
@@ -499,18 +515,7 @@ class LLMClient:
                 except LLMBadResponse as exc:
                     record_error(str(exc), attempt, latency)
                     raise
-                self.store.record(
-                    run_id=self.run_id,
-                    key=key,
-                    purpose=purpose,
-                    model=s.model,
-                    messages=messages,
-                    completion=completion,
-                    error=None,
-                    attempt=attempt,
-                    params=params,
-                    usage_estimated=estimated,
-                )
+                record(attempt, completion=completion, estimated=estimated)
                 with self._lock:
                     self._tokens_used += completion.prompt_tokens + completion.completion_tokens
                 return completion

@@ -7,19 +7,15 @@ the thread. The decision is recorded first, so it is never lost even if resuming
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
+from agent.llm import endpoint_configured
 from agent.pipeline import Pipeline, PipelineOptions, SpecOutcome
 from agent.spec import parse_specs
 from agent.workspace import Workspace
 from review.store import QueueStore
 
 ACTIONS = ("approve", "reject", "changes")
-
-
-def llm_configured() -> bool:
-    return bool(os.environ.get("OPENAI_BASE_URL") or os.environ.get("OPENAI_API_KEY"))
 
 
 def decide(
@@ -42,7 +38,7 @@ def decide(
     spec = next(
         s for s in parse_specs(candidate.spec_text, candidate.spec_path) if s.name == candidate.name
     )
-    options = PipelineOptions(use_llm=llm_configured(), run_id=candidate.run_id)
+    options = PipelineOptions(use_llm=endpoint_configured(), run_id=candidate.run_id)
     pipeline = Pipeline(workspace, options, candidate.run_id)
     try:
         decision: dict[str, Any] = {"action": action, "reviewer": reviewer, "notes": notes}
