@@ -25,6 +25,7 @@ LOSSY = (
 
 
 SLOW_FACTOR = 3.0  # this many times over a time budget, a candidate is not worth testing further
+PROBE_CASES = 4  # cases per difficulty generated before the rest, to catch a very slow candidate
 
 
 class BudgetSpent(BaseException):
@@ -107,22 +108,34 @@ class Context:
         p95 = seconds[min(len(seconds) - 1, int(0.95 * len(seconds)))]
         return p95 > SLOW_FACTOR * self.settings.generate_p95_budget
 
+    def _generate(self, difficulty: str, seeds: list[int]) -> None:
+        if not seeds:
+            return
+        outcomes = self.candidate.generate(difficulty, seeds)
+        for seed, outcome in zip(seeds, outcomes, strict=True):
+            if outcome.ok and (outcome.extra or {}).get("lossless") is False:
+                self.generate_failures.append((difficulty, seed, LOSSY))
+            elif outcome.ok and isinstance(outcome.value, dict):
+                seconds = {"generate": outcome.seconds}
+                self.pool.append(PoolCase(difficulty, seed, outcome.value, seconds=seconds))
+            else:
+                error = outcome.error or f"generate() returned {type(outcome.value).__name__}"
+                self.generate_failures.append((difficulty, seed, error))
+
     def build_pool(self) -> None:
         """Generate the sample cases and compute prompt, solution and formatted answer for each."""
-        for difficulty in self.difficulties:
-            if self.too_slow_to_sample():
-                break  # the speed check reports it; more cases would only take minutes
-            seeds = list(range(self.settings.cases))
-            outcomes = self.candidate.generate(difficulty, seeds)
-            for seed, outcome in zip(seeds, outcomes, strict=True):
-                if outcome.ok and (outcome.extra or {}).get("lossless") is False:
-                    self.generate_failures.append((difficulty, seed, LOSSY))
-                elif outcome.ok and isinstance(outcome.value, dict):
-                    seconds = {"generate": outcome.seconds}
-                    self.pool.append(PoolCase(difficulty, seed, outcome.value, seconds=seconds))
-                else:
-                    error = outcome.error or f"generate() returned {type(outcome.value).__name__}"
-                    self.generate_failures.append((difficulty, seed, error))
+        # A few seeds of every difficulty first: a candidate far over its budget at any
+        # difficulty is then caught after a handful of cases, not after `cases` of each.
+        probe = min(PROBE_CASES, self.settings.cases)
+        rounds = [range(probe), range(probe, self.settings.cases)]
+        for seeds in rounds:
+            for difficulty in self.difficulties:
+                if self.too_slow_to_sample():
+                    break  # the speed check reports it; more cases would only take minutes
+                self._generate(difficulty, list(seeds))
+        order = {name: index for index, name in enumerate(self.difficulties)}
+        self.pool.sort(key=lambda case: (order[case.difficulty], case.seed))
+        self.generate_failures.sort(key=lambda failure: (order[failure[0]], failure[1]))
         cases = [[case.case] for case in self.pool]
         for stage, method in (("prompt", "prompt"), ("solution", "solve")):
             for case, outcome in zip(self.pool, self.candidate.map(method, cases), strict=True):
