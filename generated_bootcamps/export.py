@@ -3,17 +3,19 @@
 Every record has its own seed, derived from (run seed, bootcamp, difficulty, index), so a record
 can be regenerated on its own (`load(name, difficulty=d, seed=record["seed"]).generate()`), the
 output does not depend on how the work is split across processes, and the same arguments always
-give a byte-identical file. Records are made in chunks on a process pool and written in order as
-they arrive, with a bounded number of chunks in flight, so memory stays flat however many records
-are asked for.
+give a byte-identical file. Records are made in chunks on a process pool (each worker writes its
+chunk to a scratch file) and appended to the output in order, with a bounded number of chunks in
+flight, so memory stays flat however many records are asked for.
 """
 
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import os
 import sys
+import tempfile
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -28,8 +30,14 @@ import pyarrow.parquet as pq
 from generated_bootcamps import catalog
 
 Format = Literal["jsonl", "parquet"]
-CHUNK_SIZE = 256
+# Records per unit of work: scheduling is noise at this size (at 256, it cost ~10% on 2 cores).
+CHUNK_SIZE = 1024
+MIN_CHUNK_SIZE = 32
+CHUNKS_PER_WORKER = 16  # at least this many per worker when the records allow it
 PARQUET_ROW_GROUP = 8192
+# One encoder for every record: json.dumps(obj, **options) builds a new encoder per call, which
+# was a fifth of the serialization time of a small record.
+_encode_json = json.JSONEncoder(ensure_ascii=False).encode
 
 VERL_SCHEMA = pa.schema(
     [
@@ -95,21 +103,18 @@ def make_records(chunk: Chunk) -> Iterator[dict[str, Any]]:
         }
 
 
-def render_chunk(chunk: Chunk) -> str | pa.RecordBatch:
-    """One chunk, rendered in the output format (runs in a worker process)."""
+def render_chunk(chunk: Chunk) -> bytes | pa.RecordBatch:
+    """One chunk in the output format: JSONL as UTF-8 bytes, or a record batch in verl's layout."""
     records = make_records(chunk)
     if chunk.format == "jsonl":
-        return "".join(json.dumps(record, ensure_ascii=False) + "\n" for record in records)
+        return "".join(_encode_json(record) + "\n" for record in records).encode("utf-8")
     ability = catalog.entry(chunk.name).domain
     rows = [
         {
             "data_source": record["data_source"],
             "prompt": [{"role": "user", "content": record["prompt"]}],
             "ability": ability,
-            "reward_model": {
-                "style": "rule",
-                "ground_truth": json.dumps(record["ground_truth"], ensure_ascii=False),
-            },
+            "reward_model": {"style": "rule", "ground_truth": _encode_json(record["ground_truth"])},
             "extra_info": {
                 "split": chunk.split,
                 "index": chunk.offset + position,
@@ -122,6 +127,44 @@ def render_chunk(chunk: Chunk) -> str | pa.RecordBatch:
     return pa.RecordBatch.from_pylist(rows, schema=VERL_SCHEMA)
 
 
+def render_chunk_to_file(chunk: Chunk, directory: str) -> str:
+    """Run in a worker process: render a chunk into a file of its own in `directory`.
+
+    Handing the parent a file name instead of the rendered bytes keeps the parent's work to
+    appending files: sending every byte through the pool's pipe cost the parent a third of a core
+    and capped the speed-up on two cores at about 1.5x (measured).
+    """
+    rendered = render_chunk(chunk)
+    path = os.path.join(directory, f"{chunk.offset}.{chunk.format}")
+    with open(path, "wb") as stream:
+        if isinstance(rendered, bytes):
+            stream.write(rendered)
+        else:
+            with pa.ipc.new_stream(stream, rendered.schema) as writer:
+                writer.write_batch(rendered)
+    return path
+
+
+def _read_chunk_file(path: str, format: Format) -> bytes | pa.RecordBatch:
+    try:
+        if format == "jsonl":
+            with open(path, "rb") as stream:
+                return stream.read()
+        with pa.ipc.open_stream(pa.OSFile(path)) as reader:
+            return reader.read_next_batch()
+    finally:
+        os.unlink(path)
+
+
+def chunk_size(total: int, workers: int) -> int:
+    """Records per chunk: CHUNK_SIZE, but small enough that every worker gets several chunks,
+    so no worker idles long at the end while the last one finishes (with one chunk too many for
+    an even split, the run takes a whole chunk longer)."""
+    if workers <= 1:
+        return CHUNK_SIZE
+    return max(MIN_CHUNK_SIZE, min(CHUNK_SIZE, -(-total // (workers * CHUNKS_PER_WORKER))))
+
+
 def plan_chunks(
     names: Sequence[str],
     count: int,
@@ -129,14 +172,14 @@ def plan_chunks(
     difficulty: str | None,
     seed: int,
     format: Format,
-    chunk_size: int = CHUNK_SIZE,
+    size: int = CHUNK_SIZE,
 ) -> list[Chunk]:
-    """Split `count` records per bootcamp into chunks, in output order."""
+    """Split `count` records per bootcamp into chunks of `size`, in output order."""
     chunks: list[Chunk] = []
     offset = 0
     for name in names:
-        for start in range(0, count, chunk_size):
-            stop = min(start + chunk_size, count)
+        for start in range(0, count, size):
+            stop = min(start + size, count)
             chunks.append(Chunk(name, difficulty, seed, start, stop, offset, format))
             offset += stop - start
     return chunks
@@ -152,33 +195,37 @@ def validate_request(names: Sequence[str], difficulty: str | None) -> None:
 
 
 def rendered_chunks(chunks: Sequence[Chunk], workers: int) -> Iterator[tuple[Chunk, Any]]:
-    """Render chunks on `workers` processes, yielding them in order with a bounded window."""
+    """Render chunks on `workers` processes, yielding them in order with a bounded window (at
+    most two chunks per worker are rendered ahead of the writer, so memory stays flat)."""
     if workers <= 1:
         for chunk in chunks:
             yield chunk, render_chunk(chunk)
         return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        window: deque[tuple[Chunk, Future[Any]]] = deque()
+    with (
+        ProcessPoolExecutor(max_workers=workers) as pool,
+        tempfile.TemporaryDirectory(prefix="campforge-export-") as scratch,
+    ):
+        window: deque[tuple[Chunk, Future[str]]] = deque()
         pending = iter(chunks)
-        for chunk in pending:
-            window.append((chunk, pool.submit(render_chunk, chunk)))
-            if len(window) >= 2 * workers:
-                break
+        for chunk in itertools.islice(pending, 2 * workers):
+            window.append((chunk, pool.submit(render_chunk_to_file, chunk, scratch)))
         while window:
             chunk, future = window.popleft()
             next_chunk = next(pending, None)
             if next_chunk is not None:
-                window.append((next_chunk, pool.submit(render_chunk, next_chunk)))
-            yield chunk, future.result()
+                window.append((next_chunk, pool.submit(render_chunk_to_file, next_chunk, scratch)))
+            yield chunk, _read_chunk_file(future.result(), chunk.format)
 
 
 @contextmanager
-def _text_sink(output: str) -> Iterator[IO[str]]:
+def _byte_sink(output: str) -> Iterator[IO[bytes]]:
     """The file to write JSONL to: stdout for "-"."""
     if output == "-":
-        yield sys.stdout
+        sys.stdout.flush()
+        yield sys.stdout.buffer
+        sys.stdout.buffer.flush()
         return
-    with open(output, "w", encoding="utf-8") as stream:
+    with open(output, "wb") as stream:
         yield stream
 
 
@@ -205,15 +252,17 @@ def write_dataset(
     if format == "parquet" and output == "-":
         raise ValueError("parquet needs a file: give -o FILE.parquet")
     validate_request(names, difficulty)
-    chunks = plan_chunks(names, count, difficulty=difficulty, seed=seed, format=format)
-    workers = max(1, min(workers or os.cpu_count() or 1, len(chunks)))
+    workers = max(1, workers or os.cpu_count() or 1)
+    size = chunk_size(count * len(names), workers)
+    chunks = plan_chunks(names, count, difficulty=difficulty, seed=seed, format=format, size=size)
+    workers = min(workers, len(chunks)) or 1
     if output != "-":
         Path(output).parent.mkdir(parents=True, exist_ok=True)
     written = 0
     if format == "jsonl":
-        with _text_sink(output) as stream:
-            for chunk, text in rendered_chunks(chunks, workers):
-                stream.write(text)
+        with _byte_sink(output) as stream:
+            for chunk, lines in rendered_chunks(chunks, workers):
+                stream.write(lines)
                 written += chunk.stop - chunk.start
                 if on_progress:
                     on_progress(chunk.stop - chunk.start)

@@ -84,10 +84,10 @@ def test_parquet_has_verls_layout_and_is_deterministic(tmp_path):
 
 def test_chunk_split_does_not_change_the_records():
     name = generated_bootcamps.names()[0]
-    whole = export.plan_chunks([name], 10, difficulty="easy", seed=1, format="jsonl", chunk_size=10)
-    split = export.plan_chunks([name], 10, difficulty="easy", seed=1, format="jsonl", chunk_size=3)
+    whole = export.plan_chunks([name], 10, difficulty="easy", seed=1, format="jsonl", size=10)
+    split = export.plan_chunks([name], 10, difficulty="easy", seed=1, format="jsonl", size=3)
     assert len(split) == 4
-    assert "".join(export.render_chunk(chunk) for chunk in split) == export.render_chunk(whole[0])
+    assert b"".join(export.render_chunk(chunk) for chunk in split) == export.render_chunk(whole[0])
 
 
 def test_unknown_names_and_difficulties_fail_before_writing(tmp_path):
