@@ -288,12 +288,7 @@ def draft(
     options.develop.selftest = Settings(cases=cases)
     runnable = [spec for spec in specs if spec.offline or use_llm or replay]
     skipped = [
-        SpecOutcome(
-            spec.name,
-            spec.path,
-            "skipped",
-            "needs an LLM: set OPENAI_BASE_URL (and OPENAI_API_KEY), or give the spec its parts",
-        )
+        SpecOutcome(spec.name, spec.path, "skipped", "needs an LLM (no endpoint configured)")
         for spec in specs
         if spec not in runnable
     ]
@@ -314,6 +309,13 @@ def draft(
         "or in the browser: `campforge review serve`.",
         highlight=False,
     )
+    if skipped:
+        out.print(
+            f"{len(skipped)} spec(s) skipped: they need an LLM to draft their missing parts. "
+            "Set OPENAI_BASE_URL (and OPENAI_API_KEY, --model) to any OpenAI-compatible "
+            "endpoint and run the same command again.",
+            highlight=False,
+        )
     broken = [o for o in everything if o.outcome in ("error", "invalid")]
     raise typer.Exit(1 if broken else 0)
 
