@@ -255,10 +255,18 @@ def draft(
     ] = None,
     cases: Annotated[int, typer.Option(help="Self-test cases per difficulty.")] = 40,
     home: Annotated[Path | None, typer.Option(help="State directory (default .campforge).")] = None,
+    checkpoints: Annotated[
+        str | None,
+        typer.Option(
+            help="Graph checkpoints: a postgresql:// URL shared by a team (default "
+            "$CAMPFORGE_CHECKPOINTS, else SQLite in the state directory)."
+        ),
+    ] = None,
 ) -> None:
     """Draft bootcamps from specs: parallel drafts, self-test, repair, then the review queue.
 
     Running the same command again resumes the run where it stopped."""
+    from agent.checkpoints import CheckpointStoreError, open_store
     from agent.llm import LLMSettings, endpoint_configured
     from agent.pipeline import PipelineOptions, SpecOutcome, collect_specs, run_batch
     from agent.progress import BatchProgress, summary_table
@@ -292,7 +300,11 @@ def draft(
         for spec in specs
         if spec not in runnable
     ]
-    workspace = Workspace.open(home)
+    workspace = Workspace.open(home, checkpoints=checkpoints)
+    try:
+        open_store(workspace.checkpoints).close()  # an unreachable store fails before any work
+    except CheckpointStoreError as error:
+        raise fail(str(error)) from None
     progress = BatchProgress(err, total=len(runnable))
     for outcome in invalid + skipped:
         progress.outcome(outcome)

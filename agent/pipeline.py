@@ -10,16 +10,15 @@ reason; the rest of the batch goes on.
 from __future__ import annotations
 
 import hashlib
-import sqlite3
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from langgraph.checkpoint.sqlite import SqliteSaver
 from langgraph.types import Command
 
+from agent.checkpoints import open_store, redact
 from agent.develop import DevelopOptions
 from agent.graph import Dependencies, SpecState, build_graph
 from agent.llm import LLMClient, LLMSettings, TranscriptStore
@@ -110,11 +109,11 @@ class Pipeline:
         deps = Dependencies(
             workspace, self.store, llm, options.develop, merge=merge_for_graph(self.store)
         )
-        self._connection = sqlite3.connect(workspace.checkpoints, check_same_thread=False)
-        self.graph = build_graph(deps).compile(checkpointer=SqliteSaver(self._connection))
+        self._checkpoints = open_store(workspace.checkpoints)
+        self.graph = build_graph(deps).compile(checkpointer=self._checkpoints.saver)
 
     def close(self) -> None:
-        self._connection.close()
+        self._checkpoints.close()
 
     def config(self, thread_id: str) -> dict[str, Any]:
         return {
@@ -154,6 +153,17 @@ class Pipeline:
         else:
             on_event({"spec": spec.name, "phase": "resuming"})
         return self._stream(spec, initial, config, on_event)
+
+    def ensure_waiting_for_review(self, spec: Spec) -> None:
+        """Raise ValueError unless the spec's thread is stopped at the review interrupt."""
+        state = self.graph.get_state(self.config(self.thread_id(spec)))
+        if not (state.next and "review" in state.next and _interrupted(state)):
+            where = redact(self.workspace.checkpoints)
+            found = "has no checkpoint" if not state.values else "is not waiting for review"
+            raise ValueError(
+                f"graph thread {self.thread_id(spec)!r} {found} in {where}: was it drafted with "
+                "other checkpoints (CAMPFORGE_CHECKPOINTS / --checkpoints)?"
+            )
 
     def resume(
         self, spec: Spec, decision: dict[str, Any], on_event: Callable[[Event], None]
