@@ -1,40 +1,99 @@
 """Novelty: is a candidate a near-duplicate of a task already in the catalog?
 
-Compares the candidate's name and description with every catalog entry's, as sets of content
-words (Jaccard similarity), and flags a taken name. The reviewer sees the nearest entry; a
-near-duplicate is flagged for review, not rejected: the reviewer decides.
+Each catalog entry is a bag of words from its name (counted twice: names are short and telling),
+its one-line description and, for generated entries, the description in its spec. A candidate is
+compared with every entry by TF-IDF cosine similarity, so the words that tell tasks apart
+("knapsack", "sudoku", "dice") count for more than the ones many tasks share ("sum", "grid",
+"number"). A near-duplicate, or a name already taken, is flagged for the reviewer, not rejected:
+the reviewer decides.
 """
 
 from __future__ import annotations
 
+import math
 import re
+from collections import Counter
+from pathlib import Path
 from typing import Any
 
 from generated_bootcamps import catalog
 
-DUPLICATE_SIMILARITY = 0.5
+DUPLICATE_SIMILARITY = 0.3  # calibrated in tests/drafting/test_novelty.py
 STOPWORDS = frozenset(
-    {"a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "give", "given", "in",
-     "is", "it", "its", "of", "on", "or", "that", "the", "this", "to", "what", "which", "with",
-     "you", "your", "find", "compute", "return"}
+    {"a", "an", "and", "are", "as", "at", "be", "by", "each", "every", "for", "from", "give",
+     "given", "in", "into", "is", "it", "its", "of", "on", "or", "so", "that", "the", "their",
+     "them", "this", "to", "what", "which", "with", "you", "your", "find", "compute", "return",
+     "answer", "write", "task", "bootcamp", "ask", "asks", "how", "many", "much", "all", "one",
+     "two", "no", "not", "than", "then", "there", "when", "where", "whose", "can", "must"}
 )  # fmt: skip
+SPEC_CHARS = 2000  # of a generated entry's spec: its title and description, not its code
 
 
-def words(text: str) -> set[str]:
-    return {w for w in re.findall(r"[a-z0-9]+", text.lower()) if w not in STOPWORDS}
+def words(text: str) -> list[str]:
+    """Content words, lower-cased, with a plural -s dropped ("items" and "item" match)."""
+    found = re.findall(r"[a-z]+|\d+", text.lower().replace("_", " "))
+    return [
+        _singular(word)
+        for word in found
+        if word not in STOPWORDS and (len(word) > 1 or word.isdigit())
+    ]
+
+
+def _singular(word: str) -> str:
+    if len(word) > 4 and word.endswith(("xes", "ches", "shes", "sses")):
+        return word[:-2]
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def _document(name: str, description: str, extra: str = "") -> Counter[str]:
+    return Counter(words(name) * 2 + words(description) + words(extra))
+
+
+def _spec_text(entry: catalog.CatalogEntry) -> str:
+    """The spec a generated entry was drafted from, up to its first code block."""
+    path = Path(catalog.catalog_dir()) / entry.name / "spec.md"
+    try:
+        text = path.read_text(encoding="utf-8")[:SPEC_CHARS]
+    except OSError:
+        return ""
+    body = text.split("\n---\n", 1)[-1] if text.startswith("---") else text
+    return body.split("```", 1)[0]
+
+
+def similarities(name: str, description: str) -> dict[str, float]:
+    """TF-IDF cosine similarity of the candidate with every catalog entry."""
+    entries = catalog.entries()
+    documents = {
+        entry.name: _document(entry.name, entry.description, _spec_text(entry)) for entry in entries
+    }
+    query = _document(name, description)
+    frequency: Counter[str] = Counter()
+    for document in [*documents.values(), query]:
+        frequency.update(set(document))
+    total = len(documents) + 1
+    idf = {word: math.log((1 + total) / (1 + count)) + 1 for word, count in frequency.items()}
+
+    def vector(document: Counter[str]) -> dict[str, float]:
+        return {word: count * idf[word] for word, count in document.items()}
+
+    def cosine(a: dict[str, float], b: dict[str, float]) -> float:
+        dot = sum(weight * b.get(word, 0.0) for word, weight in a.items())
+        norm = math.sqrt(sum(w * w for w in a.values())) * math.sqrt(sum(w * w for w in b.values()))
+        return dot / norm if norm else 0.0
+
+    mine = vector(query)
+    return {entry: cosine(mine, vector(document)) for entry, document in documents.items()}
 
 
 def novelty(name: str, description: str) -> dict[str, Any]:
     """{name_taken, nearest, similarity, duplicate} against the current catalog."""
-    mine = words(name.replace("_", " ") + " " + description)
-    best: tuple[float, str | None] = (0.0, None)
-    for entry in catalog.entries():
-        theirs = words(entry.name.replace("_", " ") + " " + entry.description)
-        if mine or theirs:
-            similarity = len(mine & theirs) / len(mine | theirs)
-            if similarity > best[0]:
-                best = (similarity, entry.name)
-    similarity, nearest = best
+    scores = similarities(name, description)
+    nearest = max(scores, key=lambda entry: scores[entry], default=None)
+    similarity = scores[nearest] if nearest else 0.0
+    if similarity == 0.0:
+        nearest = None  # nothing in common with any entry
     taken = name in catalog.names()
     return {
         "name_taken": taken,
