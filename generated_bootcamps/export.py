@@ -150,8 +150,8 @@ def _read_chunk_file(path: str, format: Format) -> bytes | pa.RecordBatch:
         if format == "jsonl":
             with open(path, "rb") as stream:
                 return stream.read()
-        with pa.ipc.open_stream(pa.OSFile(path)) as reader:
-            return reader.read_next_batch()
+        with pa.OSFile(path) as source, pa.ipc.open_stream(source) as reader:
+            return reader.read_next_batch()  # read into memory: safe once the file is gone
     finally:
         os.unlink(path)
 
