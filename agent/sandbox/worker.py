@@ -51,8 +51,9 @@ SWEEP_SECONDS = 2.0  # at most this long killing and reaping strays after a requ
 PID = os.getpid()
 
 # The worker is single-threaded, so its thread's CPU clock is the candidate's cost. Not the
-# process clock: inside the sandbox CLOCK_PROCESS_CPUTIME_ID advances in 4 ms ticks (measured),
-# which rounds every fast call to 0 and quantizes the speed check's percentiles.
+# process clock: under the sandbox's CPU rlimit, CLOCK_PROCESS_CPUTIME_ID is only brought up to
+# date at scheduler ticks, 4 ms apart here (measured), which read most fast calls as 0 and
+# quantized the speed check's percentiles (tests/sandbox: ...cpu_time_finely_measured).
 cpu_seconds = time.thread_time
 
 

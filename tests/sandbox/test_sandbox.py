@@ -156,7 +156,20 @@ def test_lossy_and_unserializable_cases_are_flagged(candidate, contained):
     assert unserializable["error"]["message"].startswith("case is not JSON-serializable")
 
 
-# -- hostile candidates ----------------------------------------------------------------------------
+def test_item_seconds_are_the_calls_cpu_time_finely_measured(candidate, contained):
+    """A call of about a millisecond of CPU is measured as such: the speed check's percentiles
+    rest on it. (Inside the sandbox, under its CPU rlimit, the process CPU clock advances only
+    at scheduler ticks, 4 ms apart: it read most such calls as 0.)"""
+    burn = """
+    total = 0
+    for k in range(case["loops"]):  # no clock calls or sleeps: they would refresh the clock
+        total += k * k
+    return total
+    """
+    with contained(candidate(solve=burn)) as sb:
+        items = solve_items(sb, *[{"loops": 20_000}] * 20)
+    seconds = [item["seconds"] for item in items]
+    assert all(0.0001 < s < 0.05 for s in seconds), seconds
 
 
 def test_infinite_loop_is_stopped_by_the_soft_timeout(candidate, contained):
