@@ -102,7 +102,8 @@ def last_answer_text(response: str) -> str | None:
     return response[begin:end]
 
 
-def _braces_balance(text: str) -> bool:
+def braces_balanced(text: str) -> bool:
+    """Whether every `}` closes an earlier `{` and none is left open."""
     depth = 0
     for char in text:
         depth += (char == "{") - (char == "}")
@@ -124,7 +125,7 @@ def clean(text: str) -> str:
         if dollars:
             text = dollars.group(2).strip()
         wrapped = _WRAPPER.match(text)
-        if wrapped and _braces_balance(wrapped.group(1)):
+        if wrapped and braces_balanced(wrapped.group(1)):
             text = wrapped.group(1).strip()
         if text.endswith(".") and not text.endswith(".."):
             text = text[:-1].rstrip()
@@ -152,7 +153,7 @@ class AnswerKind(ABC):
     def format(self, answer: Any) -> str:
         """`answer` written in this kind's style (tags when braces would break a box)."""
         inner = self.render(answer)
-        if self.style == "boxed" and _braces_balance(inner) and "\n" not in inner:
+        if self.style == "boxed" and braces_balanced(inner) and "\n" not in inner:
             return f"\\boxed{{{inner}}}"
         return f"[answer]{inner}[/answer]"
 

@@ -21,6 +21,7 @@ from hypothesis.errors import NoSuchExample, Unsatisfiable
 from agent.selftest.context import BudgetSpent, Context, Deadline, PoolCase, canonical, shortest
 from agent.selftest.mutate import answer_mutants
 from agent.selftest.report import CheckResult, Evidence
+from generated_bootcamps.answers import braces_balanced
 
 REASONING = (
     "Let me think step by step. First I restate the problem, then I work through it carefully, "
@@ -311,17 +312,8 @@ def _junk_probes(
             ("the right answer minus its first character", inner[1:]),
         ):
             # In a box, a cut brace would end the span early and extract something else.
-            probes.append((label, case, wrap(style if _balanced(part) else "tags", part)))
+            probes.append((label, case, wrap(style if braces_balanced(part) else "tags", part)))
     return probes
-
-
-def _balanced(text: str) -> bool:
-    depth = 0
-    for char in text:
-        depth += (char == "{") - (char == "}")
-        if depth < 0:
-            return False
-    return depth == 0
 
 
 def _near_miss_probes(
