@@ -117,20 +117,23 @@ def generate(
     ] = "-",
     format: Annotated[
         str | None,
-        typer.Option(help="jsonl or parquet (default: from the file name, else jsonl)."),
+        typer.Option(
+            help="jsonl, openrlhf (JSONL with a `label` column) or parquet (verl) "
+            "(default: from the file name, else jsonl)."
+        ),
     ] = None,
     workers: Annotated[
         int | None, typer.Option(help="Worker processes (default: all cores).")
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
-    """Write training data: JSONL {data_source, prompt, ground_truth, difficulty, seed} or parquet
-    in verl's layout."""
+    """Write training data: JSONL {data_source, prompt, ground_truth, difficulty, seed}, JSONL for
+    OpenRLHF, or parquet in verl's layout."""
     selected = generated_bootcamps.names() if all_ else list(names or [])
     if not selected:
         raise fail("name at least one bootcamp, or pass --all")
-    if format not in (None, "jsonl", "parquet"):
-        raise fail(f"unknown format {format!r}: use jsonl or parquet")
+    if format not in (None, "jsonl", "openrlhf", "parquet"):
+        raise fail(f"unknown format {format!r}: use jsonl, openrlhf or parquet")
     if count < 0:
         raise fail("--count must be >= 0")
     total = count * len(selected)

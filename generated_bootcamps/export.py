@@ -29,7 +29,8 @@ import pyarrow.parquet as pq
 
 from generated_bootcamps import catalog
 
-Format = Literal["jsonl", "parquet"]
+Format = Literal["jsonl", "openrlhf", "parquet"]
+TEXT_FORMATS = ("jsonl", "openrlhf")
 # Records per unit of work: scheduling is noise at this size (at 256, it cost ~10% on 2 cores).
 CHUNK_SIZE = 1024
 MIN_CHUNK_SIZE = 32
@@ -103,11 +104,27 @@ def make_records(chunk: Chunk) -> Iterator[dict[str, Any]]:
         }
 
 
+def openrlhf_record(record: dict[str, Any]) -> dict[str, Any]:
+    """A record for OpenRLHF, whose reward function sees one dataset column (`--label_key`):
+    `label` is the JSON text of {data_source, ground_truth}, what `reward.reward_func` reads."""
+    label = {"data_source": record["data_source"], "ground_truth": record["ground_truth"]}
+    return {
+        "data_source": record["data_source"],
+        "prompt": record["prompt"],
+        "label": _encode_json(label),
+        "difficulty": record["difficulty"],
+        "seed": record["seed"],
+    }
+
+
 def render_chunk(chunk: Chunk) -> bytes | pa.RecordBatch:
-    """One chunk in the output format: JSONL as UTF-8 bytes, or a record batch in verl's layout."""
+    """One chunk in the output format: JSONL lines as UTF-8 bytes, or a record batch in verl's
+    layout."""
     records = make_records(chunk)
     if chunk.format == "jsonl":
         return "".join(_encode_json(record) + "\n" for record in records).encode("utf-8")
+    if chunk.format == "openrlhf":
+        return "".join(_encode_json(openrlhf_record(r)) + "\n" for r in records).encode("utf-8")
     ability = catalog.entry(chunk.name).domain
     rows = [
         {
@@ -147,7 +164,7 @@ def render_chunk_to_file(chunk: Chunk, directory: str) -> str:
 
 def _read_chunk_file(path: str, format: Format) -> bytes | pa.RecordBatch:
     try:
-        if format == "jsonl":
+        if format in TEXT_FORMATS:
             with open(path, "rb") as stream:
                 return stream.read()
         with pa.OSFile(path) as source, pa.ipc.open_stream(source) as reader:
@@ -242,13 +259,17 @@ def write_dataset(
 ) -> int:
     """Write `count` records per bootcamp to `output` ("-" is stdout); return the record count.
 
-    `format` defaults to parquet for a `.parquet` file, JSONL otherwise. `workers` defaults to
-    every core. `on_progress(n)` is called with the number of records each finished chunk adds.
+    `format`: "jsonl" (InternBootcamp's records), "openrlhf" (JSONL whose `label` carries what
+    the reward needs) or "parquet" (verl's layout); by default parquet for a `.parquet` file,
+    JSONL otherwise. `workers` defaults to every core. `on_progress(n)` is called with the
+    number of records each finished chunk adds.
     """
     if count < 0:
         raise ValueError("count must be >= 0")
     output = str(output)
     format = format or ("parquet" if output.endswith(".parquet") else "jsonl")
+    if format not in ("jsonl", "openrlhf", "parquet"):
+        raise ValueError(f"unknown format {format!r}: use jsonl, openrlhf or parquet")
     if format == "parquet" and output == "-":
         raise ValueError("parquet needs a file: give -o FILE.parquet")
     validate_request(names, difficulty)
@@ -259,7 +280,7 @@ def write_dataset(
     if output != "-":
         Path(output).parent.mkdir(parents=True, exist_ok=True)
     written = 0
-    if format == "jsonl":
+    if format in TEXT_FORMATS:
         with _byte_sink(output) as stream:
             for chunk, lines in rendered_chunks(chunks, workers):
                 stream.write(lines)

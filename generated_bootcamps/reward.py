@@ -5,6 +5,9 @@
   parquet stores it). Point verl's `custom_reward_function.path` at this file.
 - TRL (GRPOTrainer): `trl_reward(completions, data_source, ground_truth, **kwargs)` -> list[float];
   the dataset's `data_source` and `ground_truth` columns arrive as keyword arguments.
+- OpenRLHF (`--remote_rm_url generated_bootcamps/reward.py --label_key label`):
+  `reward_func(queries, prompts, labels)` -> {"rewards", "scores", "extra_logs"}, on data written
+  by `campforge generate --format openrlhf` (its `label` column names the bootcamp and the case).
 - Any batch: `score_batch(data_sources, responses, ground_truths, workers=None)`, on every core.
 
 A wrong answer scores 0.0; a mistake in the *call* does not: an unknown `data_source`, a ground
@@ -93,6 +96,63 @@ def trl_reward(
         )
     texts = [_completion_text(completion) for completion in completions]
     return score_batch(data_source, texts, ground_truth)
+
+
+def reward_func(
+    queries: Sequence[str], prompts: Sequence[str], labels: Sequence[str | dict[str, Any]], **_: Any
+) -> dict[str, Any]:
+    """OpenRLHF's custom reward function. A query is the prompt followed by the response (the
+    prompt is cut off when the query starts with it); a label is the `label` column of
+    `campforge generate --format openrlhf`: the JSON text of {data_source, ground_truth}.
+
+    Returns {"rewards", "scores", "extra_logs": {"answered"}}: torch tensors when torch is
+    importable (as in OpenRLHF), else lists. "answered" is the share of responses in which an
+    answer was found at all, scored or not.
+    """
+    if not len(queries) == len(prompts) == len(labels):
+        raise ValueError(
+            f"reward_func: {len(queries)} queries, {len(prompts)} prompts and {len(labels)} "
+            "labels: the lengths must match"
+        )
+    responses = [
+        query[len(prompt) :] if query.startswith(prompt) else query
+        for query, prompt in zip(queries, prompts, strict=True)
+    ]
+    sources, truths = zip(*map(_openrlhf_label, labels), strict=True) if labels else ((), ())
+    scores = score_batch(sources, responses, truths)
+    answered = [
+        _bootcamp(source).extract(response) is not None
+        for source, response in zip(sources, responses, strict=True)
+    ]
+    share = sum(answered) / len(answered) if answered else 0.0
+    try:
+        import torch
+    except ImportError:
+        return {"rewards": scores, "scores": list(scores), "extra_logs": {"answered": share}}
+    tensor = torch.tensor(scores, dtype=torch.float32)
+    return {
+        "rewards": tensor,
+        "scores": tensor.clone(),
+        "extra_logs": {"answered": torch.tensor([share] * len(scores))},
+    }
+
+
+def _openrlhf_label(label: str | dict[str, Any]) -> tuple[str, str | dict[str, Any]]:
+    """(data_source, ground_truth) from an OpenRLHF label."""
+    if isinstance(label, str):
+        try:
+            label = json.loads(label)
+        except json.JSONDecodeError as error:
+            raise ValueError(
+                f"reward_func: a label is not JSON ({error}): {label[:80]!r}; export with "
+                "`campforge generate --format openrlhf` and pass --label_key label"
+            ) from None
+    if not (isinstance(label, dict) and {"data_source", "ground_truth"} <= label.keys()):
+        raise ValueError(
+            "reward_func: a label must hold 'data_source' and 'ground_truth' (the `label` "
+            "column of `campforge generate --format openrlhf`)"
+        )
+    return str(label["data_source"]), label["ground_truth"]
 
 
 def _completion_text(completion: Any) -> str:

@@ -1,4 +1,5 @@
-"""generated_bootcamps.reward: verl's compute_score, batch scoring, TRL's reward function."""
+"""generated_bootcamps.reward: verl's compute_score, batch scoring, and the reward functions of
+TRL and OpenRLHF."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ import json
 import pytest
 
 import generated_bootcamps
-from generated_bootcamps.reward import compute_score, score_batch, trl_reward
+from generated_bootcamps import export
+from generated_bootcamps.reward import compute_score, reward_func, score_batch, trl_reward
 
 
 def sample(name, count, difficulty="easy"):
@@ -76,3 +78,41 @@ def test_trl_reward_reads_plain_and_conversational_completions():
     )
     with pytest.raises(ValueError, match="data_source"):
         trl_reward(responses)
+
+
+def test_openrlhf_reward_func_scores_an_openrlhf_export(tmp_path):
+    """Export with --format openrlhf, then score as OpenRLHF calls the function: queries are the
+    prompt followed by the response, labels the `label` column."""
+    path = tmp_path / "train.jsonl"
+    export.write_dataset(generated_bootcamps.names(), 6, path, format="openrlhf", workers=1)
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    assert {"data_source", "prompt", "label", "difficulty", "seed"} == set(rows[0])
+    prompts = [row["prompt"] for row in rows]
+    labels = [row["label"] for row in rows]
+    right = []
+    for row in rows:
+        cls = generated_bootcamps.get(row["data_source"])
+        right.append(cls.format_answer(cls.solve(json.loads(row["label"])["ground_truth"])))
+    queries = [
+        f"{prompt}\nLet me work it out. {answer}"
+        for prompt, answer in zip(prompts, right, strict=True)
+    ]
+    result = reward_func(queries, prompts, labels)
+    assert list(result["rewards"]) == [1.0] * len(rows)
+    assert list(result["scores"]) == [1.0] * len(rows)
+    assert result["extra_logs"]["answered"] == 1.0
+
+    wrong = reward_func([p + " No idea." for p in prompts], prompts, labels)
+    assert list(wrong["rewards"]) == [0.0] * len(rows)
+    assert wrong["extra_logs"]["answered"] == 0.0
+
+
+def test_openrlhf_reward_func_rejects_labels_it_cannot_read():
+    name = generated_bootcamps.names()[0]
+    _, (case,), (response,) = sample(name, 1)
+    with pytest.raises(ValueError, match="not JSON"):
+        reward_func([response], [""], ["the answer is 4"])
+    with pytest.raises(ValueError, match="'data_source' and 'ground_truth'"):
+        reward_func([response], [""], [json.dumps(case)])  # the case alone: no data_source
+    with pytest.raises(ValueError, match="lengths must match"):
+        reward_func([response], [], [])
