@@ -19,6 +19,10 @@ On `SandboxTimeout` / `SandboxCrashed` everything in the sandbox is killed and t
 carries the items completed so far (`results`) and the running item (`index`); the next request
 transparently starts a fresh worker (`restarts` counts them). A candidate that fails to import is
 reported as `CandidateLoadError` on every request, without restarts.
+
+CPU: the worker's rlimit (`limits.cpu_seconds`) counts all its life. Once a worker has used half
+of it, it is replaced before the next request (`recycled` counts these), so a long run of calls
+to a busy candidate never meets SIGXCPU; a single request still can.
 """
 
 from __future__ import annotations
@@ -45,6 +49,9 @@ from agent.sandbox.host import (
 )
 
 GRACE = 1.0
+# A worker that has used this share of its CPU rlimit is replaced before the next request, so a
+# long self-test of a legitimately busy candidate never meets SIGXCPU in the middle of a check.
+RECYCLE_AT = 0.5
 MAX_LINE_BYTES = 64 << 20
 CLASSMETHODS = (
     "prompt",
@@ -138,8 +145,10 @@ class Sandbox:
         self.call_timeout = call_timeout
         self.start_timeout = start_timeout if start_timeout is not None else call_timeout + 5.0
         self.seccomp = seccomp
-        self.restarts = 0
+        self.restarts = 0  # workers started again after a crash or timeout
+        self.recycled = 0  # workers replaced on purpose, near their CPU limit
         self.startup_seconds: float | None = None
+        self._worker_cpu = 0.0
         self._lock = threading.RLock()
         self._lease: UidLease | None = None
         self._dir: Path | None = None
@@ -368,6 +377,8 @@ class Sandbox:
                     if line["end"] != len(items):
                         reason = f"protocol error: {line['end']} items announced, {len(items)} sent"
                         raise self._fail(SandboxCrashed, what, reason, items)
+                    cpu = line.get("cpu")
+                    self._worker_cpu = float(cpu) if isinstance(cpu, int | float) else 0.0
                     return items
                 problem = _check_item(line, len(items))
                 if problem:
@@ -410,7 +421,13 @@ class Sandbox:
             self.start()
             window = per_item + GRACE
             self._send(payload, window, what)
-            return self._read_lines(None, window, what)
+            items = self._read_lines(None, window, what)
+            if self._worker_cpu > RECYCLE_AT * self.limits.cpu_seconds:
+                self._kill()  # the next request starts a fresh worker with a fresh CPU budget
+                self._worker_cpu = 0.0
+                self._started_once = False  # not a restart: nothing went wrong
+                self.recycled += 1
+            return items
 
     # -- operations ----------------------------------------------------------------------------
 

@@ -9,9 +9,10 @@ Wire format: newline-delimited JSON (Python's json with NaN/Infinity tokens allo
 First line from the worker: {"ready": true, "class_name": ...} or {"ready": false, "error": {...}}.
 Each request ({"op": ..., "timeout": per-item seconds, ...}) is answered by item lines
 {"i": k, "ok": true, "value": v, "seconds": t} / {"i": k, "ok": false, "error": {...}, ...}
-then {"end": n}; a finished item is written before the next one starts. Each item gets a soft
-wall-clock limit (SIGALRM raising CallTimeout, a BaseException the candidate's `except Exception`
-cannot swallow); the client enforces the hard one. A candidate exception never kills the worker.
+then {"end": n, "cpu": CPU seconds the worker has used so far}; a finished item is written
+before the next one starts. Each item gets a soft wall-clock limit (SIGALRM raising CallTimeout,
+a BaseException the candidate's `except Exception` cannot swallow); the client enforces the hard
+one. A candidate exception never kills the worker.
 """
 
 import contextlib
@@ -483,7 +484,7 @@ def main():
             signal.signal(signal.SIGALRM, _on_alarm)  # the candidate may have replaced it
             count = worker.handle(req, chan)
             worker.sweep()
-            chan.send(json.dumps({"end": count}))
+            chan.send(json.dumps({"end": count, "cpu": round(sum(os.times()[:2]), 3)}))
         except BaseException as exc:
             chan.send(json.dumps({"end": -1, "fatal": f"{type(exc).__name__}: {exc}"[:2000]}))
         chan.flush()

@@ -172,6 +172,22 @@ def test_item_seconds_are_the_calls_cpu_time_finely_measured(candidate, containe
     assert all(0.0001 < s < 0.05 for s in seconds), seconds
 
 
+def test_a_worker_near_its_cpu_limit_is_replaced_between_requests(candidate, contained):
+    """Eight requests of 0.4 s CPU each under a 2 s CPU rlimit: without recycling, the fifth
+    would die of SIGXCPU; with it, all succeed and nothing counts as a crash."""
+    burn = """
+    started = time.thread_time()
+    while time.thread_time() - started < 0.4:
+        pass
+    return case["a"] + case["b"]
+    """
+    limits = SandboxLimits(cpu_seconds=2)
+    with contained(candidate(solve=burn), limits=limits) as sb:
+        answers = [sb.call("solve", CASE) for _ in range(8)]
+        assert answers == [5] * 8
+        assert sb.recycled >= 2 and sb.restarts == 0
+
+
 def test_infinite_loop_is_stopped_by_the_soft_timeout(candidate, contained):
     with contained(candidate(solve="while True:\n    pass"), call_timeout=0.5) as sb:
         t0 = time.monotonic()
