@@ -109,8 +109,14 @@ def generate(
         list[str] | None, typer.Argument(help="Bootcamps to export (default with --all).")
     ] = None,
     all_: Annotated[bool, typer.Option("--all", help="Every bootcamp in the catalog.")] = False,
-    count: Annotated[int, typer.Option("-n", "--count", help="Records per bootcamp.")] = 1000,
-    difficulty: Annotated[str, typer.Option(help="easy, medium, hard, ...")] = "medium",
+    count: Annotated[
+        int, typer.Option("-n", "--count", help="Records per bootcamp and difficulty.")
+    ] = 1000,
+    difficulty: Annotated[
+        str,
+        typer.Option(help="A preset (easy, medium, hard, ...), several (easy,hard) or all."),
+    ] = "medium",
+    split: Annotated[str, typer.Option(help="Split name in parquet's extra_info.")] = "train",
     seed: Annotated[int, typer.Option(help="Run seed: same seed, byte-identical file.")] = 0,
     output: Annotated[
         str, typer.Option("-o", "--output", help="Output file, or - for stdout.")
@@ -136,7 +142,10 @@ def generate(
         raise fail(f"unknown format {format!r}: use jsonl, openrlhf or parquet")
     if count < 0:
         raise fail("--count must be >= 0")
-    total = count * len(selected)
+    try:  # an unknown bootcamp or difficulty: one line, before any work
+        total = count * sum(len(export.difficulties_of(name, difficulty)) for name in selected)
+    except ValueError as error:
+        raise fail(str(error)) from None
     started = time.perf_counter()
     progress = Progress(
         TextColumn("generating"),
@@ -159,6 +168,7 @@ def generate(
                 format=format,  # type: ignore[arg-type]
                 workers=workers,
                 on_progress=lambda n: progress.advance(task, n),
+                split=split,
             )
     except ValueError as error:
         raise fail(str(error)) from None

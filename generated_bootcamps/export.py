@@ -186,29 +186,51 @@ def plan_chunks(
     names: Sequence[str],
     count: int,
     *,
-    difficulty: str | None,
+    difficulty: str | Sequence[str | None] | None,
     seed: int,
     format: Format,
     size: int = CHUNK_SIZE,
+    split: str = "train",
 ) -> list[Chunk]:
-    """Split `count` records per bootcamp into chunks of `size`, in output order."""
+    """Split `count` records per bootcamp and difficulty into chunks of `size`, in output order:
+    bootcamp by bootcamp, and within one, difficulty by difficulty."""
     chunks: list[Chunk] = []
     offset = 0
     for name in names:
-        for start in range(0, count, size):
-            stop = min(start + size, count)
-            chunks.append(Chunk(name, difficulty, seed, start, stop, offset, format))
-            offset += stop - start
+        for level in difficulties_of(name, difficulty):
+            for start in range(0, count, size):
+                stop = min(start + size, count)
+                chunks.append(Chunk(name, level, seed, start, stop, offset, format, split))
+                offset += stop - start
     return chunks
 
 
-def validate_request(names: Sequence[str], difficulty: str | None) -> None:
-    """Fail before any work when a name or the difficulty is unknown (a clear, early error)."""
+def difficulties_of(name: str, difficulty: str | Sequence[str | None] | None) -> list[str | None]:
+    """The difficulties to export for one bootcamp: one name, several (a list, or names joined
+    by commas), "all" (every preset the bootcamp has) or None (its defaults). An unknown name
+    raises ValueError naming the known ones."""
+    if difficulty is None:
+        return [None]
+    wanted = difficulty.split(",") if isinstance(difficulty, str) else list(difficulty)
+    known = list(catalog.get(name).difficulties)
+    levels: list[str | None] = []
+    for level in wanted:
+        level = level.strip() if isinstance(level, str) else level
+        if level == "all":
+            levels += known
+        elif level is None or level in known:
+            levels.append(level)
+        else:
+            raise ValueError(
+                f"bootcamp {name!r} has no difficulty {level!r} (has: {', '.join(known)}, or all)"
+            )
+    return list(dict.fromkeys(levels))  # each once, in the order asked
+
+
+def validate_request(names: Sequence[str], difficulty: str | Sequence[str | None] | None) -> None:
+    """Fail before any work when a name or a difficulty is unknown (a clear, early error)."""
     for name in names:
-        cls = catalog.get(name)
-        if difficulty is not None and difficulty not in cls.difficulties:
-            known = ", ".join(cls.difficulties)
-            raise ValueError(f"bootcamp {name!r} has no difficulty {difficulty!r} (has: {known})")
+        difficulties_of(name, difficulty)
 
 
 def rendered_chunks(chunks: Sequence[Chunk], workers: int) -> Iterator[tuple[Chunk, Any]]:
@@ -251,14 +273,18 @@ def write_dataset(
     count: int,
     output: Path | str,
     *,
-    difficulty: str | None = "medium",
+    difficulty: str | Sequence[str | None] | None = "medium",
     seed: int = 0,
     format: Format | None = None,
     workers: int | None = None,
     on_progress: Callable[[int], None] | None = None,
+    split: str = "train",
 ) -> int:
-    """Write `count` records per bootcamp to `output` ("-" is stdout); return the record count.
+    """Write `count` records per bootcamp and difficulty to `output` ("-" is stdout); return the
+    record count.
 
+    `difficulty`: one preset, several (a list or "easy,hard"), "all" (each bootcamp's every
+    preset) or None (the bootcamp's defaults). `split` goes to parquet's `extra_info.split`.
     `format`: "jsonl" (InternBootcamp's records), "openrlhf" (JSONL whose `label` carries what
     the reward needs) or "parquet" (verl's layout); by default parquet for a `.parquet` file,
     JSONL otherwise. `workers` defaults to every core. `on_progress(n)` is called with the
@@ -274,8 +300,11 @@ def write_dataset(
         raise ValueError("parquet needs a file: give -o FILE.parquet")
     validate_request(names, difficulty)
     workers = max(1, workers or os.cpu_count() or 1)
-    size = chunk_size(count * len(names), workers)
-    chunks = plan_chunks(names, count, difficulty=difficulty, seed=seed, format=format, size=size)
+    total = count * sum(len(difficulties_of(name, difficulty)) for name in names)
+    size = chunk_size(total, workers)
+    chunks = plan_chunks(
+        names, count, difficulty=difficulty, seed=seed, format=format, size=size, split=split
+    )
     workers = min(workers, len(chunks)) or 1
     if output != "-":
         Path(output).parent.mkdir(parents=True, exist_ok=True)

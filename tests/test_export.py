@@ -99,6 +99,31 @@ def test_unknown_names_and_difficulties_fail_before_writing(tmp_path):
     assert not target.exists()
 
 
+def test_several_difficulties_give_count_records_each_in_order(tmp_path):
+    names = generated_bootcamps.names()[:2]
+    mixed = tmp_path / "mixed.jsonl"
+    export.write_dataset(names, 5, mixed, difficulty="easy,hard", seed=2, workers=2)
+    got = [(r["data_source"], r["difficulty"]) for r in read_jsonl(mixed)]
+    assert got == [(name, level) for name in names for level in ("easy", "hard") for _ in range(5)]
+    # The same records as exporting each difficulty on its own: a record's seed is its place.
+    alone = tmp_path / "hard.jsonl"
+    export.write_dataset(names[:1], 5, alone, difficulty="hard", seed=2, workers=1)
+    assert read_jsonl(alone) == read_jsonl(mixed)[5:10]
+    everything = tmp_path / "all.jsonl"
+    export.write_dataset(names[:1], 1, everything, difficulty="all", workers=1)
+    levels = [r["difficulty"] for r in read_jsonl(everything)]
+    assert levels == list(generated_bootcamps.get(names[0]).difficulties)
+    with pytest.raises(ValueError, match=r"no difficulty 'insane'.*or all"):
+        export.write_dataset(names, 5, tmp_path / "never.jsonl", difficulty=["easy", "insane"])
+
+
+def test_the_split_name_lands_in_parquet_extra_info(tmp_path):
+    target = tmp_path / "test.parquet"
+    export.write_dataset(generated_bootcamps.names()[:1], 3, target, split="test", workers=1)
+    rows = pq.read_table(target).to_pylist()
+    assert [row["extra_info"]["split"] for row in rows] == ["test"] * 3
+
+
 def run_cli(*args, cwd=None):
     return subprocess.run(
         [sys.executable, "-m", "agent.cli", *args],
@@ -123,6 +148,9 @@ def test_cli_generate_writes_stdout_and_reports_bad_input_in_one_line(tmp_path):
 
     nothing = run_cli("generate", "-n", "3")
     assert nothing.returncode == 2 and "--all" in nothing.stderr
+
+    level = run_cli("generate", name, "-n", "3", "--difficulty", "easy,insane")
+    assert level.returncode == 2 and "no difficulty 'insane'" in level.stderr
 
 
 def test_cli_generate_all_to_parquet_file(tmp_path):
