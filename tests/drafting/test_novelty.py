@@ -36,11 +36,20 @@ def first_paragraph(text: str) -> str:
     return text.strip().split("\n\n", 1)[0]
 
 
-EXAMPLES = [
-    pytest.param(spec.name, first_paragraph(spec.description), id=spec.name)
+SPECS = [
+    spec
     for path in sorted((ROOT / "examples").glob("*.md"))
     if path.name != "README.md"
     for spec in load_specs(path)
+]
+# Each example as the graph describes it (the one-line description, else the title) and by the
+# first paragraph of its text.
+EXAMPLES = [
+    pytest.param(spec.name, spec.meta.get("description") or spec.title, id=f"{spec.name}-line")
+    for spec in SPECS
+] + [
+    pytest.param(spec.name, first_paragraph(spec.description), id=f"{spec.name}-text")
+    for spec in SPECS
 ]
 
 
@@ -74,5 +83,6 @@ def test_nothing_in_common_has_no_nearest_entry():
     }
 
 
-def test_words_drop_stopwords_and_plurals():
+def test_words_drop_stopwords_plurals_and_domain_words():
     assert words("Find the values of the Items, in 4x4 boxes") == ["value", "item", "4", "4", "box"]
+    assert words("The probability of exactly k red balls in graphs") == ["red", "ball"]
