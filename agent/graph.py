@@ -139,6 +139,12 @@ def build_graph(deps: Dependencies) -> StateGraph:
         spec, chosen = spec_of(state), state["selected"]
         assert chosen is not None
         description = _class_attribute(chosen["code"], "description") or spec.title
+        # Other specs' candidates still in play: two specs of a batch may describe one task.
+        queued = [
+            (other.id, other.name, other.description)
+            for other in deps.store.list()
+            if other.name != spec.name and other.status in ("pending", "approved")
+        ]
         candidate_id = deps.store.add(
             run_id=state["run_id"],
             thread_id=state["thread_id"],
@@ -154,7 +160,7 @@ def build_graph(deps: Dependencies) -> StateGraph:
             rounds=chosen["rounds"],
             model=chosen.get("model"),
             prompt_version=PROMPT_VERSION,
-            novelty=novelty(spec.name, description),
+            novelty=novelty(spec.name, description, queued),
         )
         return {"candidate_id": candidate_id, "outcome": "queued", "reason": "awaiting review"}
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -71,13 +72,8 @@ def _spec_text(entry: catalog.CatalogEntry) -> str:
     return body.split("```", 1)[0]
 
 
-def similarities(name: str, description: str) -> dict[str, float]:
-    """TF-IDF cosine similarity of the candidate with every catalog entry."""
-    entries = catalog.entries()
-    documents = {
-        entry.name: _document(entry.name, entry.description, _spec_text(entry)) for entry in entries
-    }
-    query = _document(name, description)
+def _cosines(query: Counter[str], documents: dict[str, Counter[str]]) -> dict[str, float]:
+    """TF-IDF cosine similarity of `query` with each document (IDF over all of them)."""
     frequency: Counter[str] = Counter()
     for document in [*documents.values(), query]:
         frequency.update(set(document))
@@ -93,20 +89,56 @@ def similarities(name: str, description: str) -> dict[str, float]:
         return dot / norm if norm else 0.0
 
     mine = vector(query)
-    return {entry: cosine(mine, vector(document)) for entry, document in documents.items()}
+    return {key: cosine(mine, vector(document)) for key, document in documents.items()}
 
 
-def novelty(name: str, description: str) -> dict[str, Any]:
-    """{name_taken, nearest, similarity, duplicate} against the current catalog."""
-    scores = similarities(name, description)
-    nearest = max(scores, key=lambda entry: scores[entry], default=None)
-    similarity = scores[nearest] if nearest else 0.0
+def novelty(
+    name: str, description: str, queued: Sequence[tuple[int, str, str]] = ()
+) -> dict[str, Any]:
+    """The candidate against the catalog and, optionally, against `queued` candidates of other
+    specs ((id, name, description), e.g. those awaiting review, so two specs of one batch that
+    describe the same task are flagged too).
+
+    {name_taken, nearest, similarity, catalog_duplicate}: the nearest catalog entry and whether
+    it is at or over the threshold; "queued": the nearest queued candidate at or over it
+    ({id, name, similarity}) or None; "duplicate": whether any of these calls for the
+    reviewer's attention."""
+    documents = {
+        f"catalog:{entry.name}": _document(entry.name, entry.description, _spec_text(entry))
+        for entry in catalog.entries()
+    }
+    by_key = {f"queued:{number}": (number, other) for number, other, _ in queued}
+    documents.update((f"queued:{number}", _document(other, text)) for number, other, text in queued)
+    scores = _cosines(_document(name, description), documents)
+    catalog_scores = {k.split(":", 1)[1]: v for k, v in scores.items() if k.startswith("catalog:")}
+    nearest = max(catalog_scores, key=lambda entry: catalog_scores[entry], default=None)
+    similarity = catalog_scores[nearest] if nearest else 0.0
     if similarity == 0.0:
         nearest = None  # nothing in common with any entry
+    queue_scores = {k: v for k, v in scores.items() if k.startswith("queued:")}
+    near_queued = None
+    if queue_scores:
+        key = max(queue_scores, key=lambda k: queue_scores[k])
+        if queue_scores[key] >= DUPLICATE_SIMILARITY:
+            number, other = by_key[key]
+            near_queued = {"id": number, "name": other, "similarity": round(queue_scores[key], 3)}
     taken = name in catalog.names()
+    catalog_duplicate = similarity >= DUPLICATE_SIMILARITY
     return {
         "name_taken": taken,
         "nearest": nearest,
         "similarity": round(similarity, 3),
-        "duplicate": taken or similarity >= DUPLICATE_SIMILARITY,
+        "catalog_duplicate": catalog_duplicate,
+        "queued": near_queued,
+        "duplicate": taken or catalog_duplicate or near_queued is not None,
     }
+
+
+def near_label(found: dict[str, Any]) -> str:
+    """What a flagged candidate looks like, in a few words: "knapsack" (a catalog entry) or
+    "#7 rail_fence_decrypt" (another spec's queued candidate). Reads older records too."""
+    queued = found.get("queued")
+    in_catalog = found.get("catalog_duplicate", not queued) or found.get("name_taken")
+    if queued and not in_catalog:
+        return f"#{queued['id']} {queued['name']}"
+    return str(found.get("nearest") or "")

@@ -50,6 +50,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
+from agent.novelty import near_label
 from agent.workspace import Workspace
 from review.store import STATUSES, Candidate, QueueStore, UnknownCandidate
 
@@ -111,6 +112,7 @@ def create_app(
         undefined=jinja2.StrictUndefined,
     )
     env.filters["as_json"] = _as_json
+    env.filters["near_label"] = near_label
     samples = _SampleCache()
     flashes: dict[str, dict[str, str]] = {}  # csrf session -> the message to show once
     flash_lock = threading.Lock()

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from agent.novelty import DUPLICATE_SIMILARITY, novelty, words
+from agent.novelty import DUPLICATE_SIMILARITY, near_label, novelty, words
 from agent.spec import load_specs
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -79,8 +79,26 @@ def test_nothing_in_common_has_no_nearest_entry():
         "name_taken": False,
         "nearest": None,
         "similarity": 0.0,
+        "catalog_duplicate": False,
+        "queued": None,
         "duplicate": False,
     }
+
+
+def test_a_queued_candidate_of_another_spec_describing_the_same_task_is_flagged():
+    queued = [
+        (7, "rail_fence_decrypt", "Decrypt a rail fence (zigzag) cipher given the rails."),
+        (9, "edit_distance", "The Levenshtein distance between two words."),
+    ]
+    found = novelty("zigzag_rails", "Undo a zigzag rail fence encryption with r rails.", queued)
+    assert found["duplicate"] and not found["catalog_duplicate"]
+    assert found["queued"]["id"] == 7 and found["queued"]["name"] == "rail_fence_decrypt"
+    assert found["queued"]["similarity"] >= DUPLICATE_SIMILARITY
+    assert near_label(found) == "#7 rail_fence_decrypt"
+    assert near_label(novelty("dice_sum", "The sum of k dice.", queued)) == "dice_probability"
+
+    distinct = novelty("knights_and_knaves", "Who is a knight and who a knave?", queued)
+    assert distinct["queued"] is None and not distinct["duplicate"]
 
 
 def test_words_drop_stopwords_plurals_and_domain_words():

@@ -212,3 +212,21 @@ def test_killed_run_resumes_without_repeating_a_finished_request(tmp_path):
         bodies = [json.dumps(request["messages"], sort_keys=True) for request in server.requests]
     assert len(bodies) == len(set(bodies)) == 3  # every call made once, across the two runs
     assert second.stdout.count("queued") >= 3
+
+
+def test_two_specs_of_a_batch_describing_one_task_are_flagged(tmp_path):
+    from tests.review.support import offline_spec
+
+    targets = []
+    for name in ("power_mod_first", "power_mod_again"):
+        path = tmp_path / f"{name}.md"
+        path.write_text(offline_spec(name), encoding="utf-8")
+        targets.append(path)
+    chosen = options(None, use_llm=False, concurrency=1)  # one after the other: a known order
+    workspace, _, outcomes = run(tmp_path, targets, chosen)
+    assert {outcome.outcome for outcome in outcomes.values()} == {"queued"}
+    store = QueueStore(workspace.database)
+    first = store.get(outcomes["power_mod_first"].candidate_id)
+    again = store.get(outcomes["power_mod_again"].candidate_id)
+    assert not first.novelty["duplicate"]  # nothing like it was queued before it
+    assert again.novelty["duplicate"] and again.novelty["queued"]["id"] == first.id

@@ -180,6 +180,26 @@ def test_candidate_page_renders_every_section(workspace: Workspace) -> None:
     assert "No decisions yet." in html
 
 
+def test_a_near_duplicate_in_the_queue_links_to_the_other_candidate(workspace: Workspace) -> None:
+    first = queue_candidate(workspace, "knap_first")
+    novelty = {
+        "name_taken": False,
+        "nearest": "dice_probability",
+        "similarity": 0.05,
+        "catalog_duplicate": False,
+        "queued": {"id": first, "name": "knap_first", "similarity": 0.8},
+        "duplicate": True,
+    }
+    second = queue_candidate(workspace, "knap_second", novelty=novelty)
+    client = client_for(workspace)
+    html = client.get(f"/candidates/{second}").text
+    assert f'<a href="/candidates/{first}">candidate #{first} <code>knap_first</code></a>' in html
+    assert "of another spec, also in the queue (similarity 0.8)" in html
+    assert "Looks like catalog bootcamp" not in html
+    queue = client.get("/").text
+    assert f"near #{first} knap_first" in queue
+
+
 def test_candidate_page_shows_the_llm_transcript(workspace: Workspace) -> None:
     from agent.llm import Completion, TranscriptStore
 
