@@ -49,6 +49,12 @@ def open_store(location: str | Path) -> CheckpointStore:
     location = str(location)
     if is_postgres(location):
         return _open_postgres(location)
+    if "://" in location:
+        scheme = location.split("://", 1)[0]
+        raise CheckpointStoreError(
+            f"checkpoints at {redact(location)}: {scheme}:// is not supported; give a "
+            "postgresql:// URL or the path of a SQLite file"
+        )
     from langgraph.checkpoint.sqlite import SqliteSaver
 
     try:

@@ -103,6 +103,11 @@ def test_an_unreachable_database_is_a_clear_error_without_the_password(postgres_
     assert "hunter2" not in str(caught.value)
 
 
+def test_an_unsupported_url_is_named_as_such():
+    with pytest.raises(CheckpointStoreError, match=r"mysql:// is not supported.*u:\*\*\*@"):
+        open_store("mysql://u:secret@db/checkpoints")
+
+
 def test_the_draft_command_fails_fast_on_an_unreachable_database(tmp_path):
     env = {**os.environ, "CAMPFORGE_CHECKPOINTS": "postgresql://nobody:pw@127.0.0.1:1/none"}
     spec_file = tmp_path / f"{NAME}.md"
