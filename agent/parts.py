@@ -56,6 +56,7 @@ METHODS = {
     "format_answer": "def format_answer(cls, answer: Any) -> str:",
     "to_reference_input": "def to_reference_input(cls, case: dict[str, Any]) -> str:",
     "from_reference_output": "def from_reference_output(cls, stdout: str) -> Any:",
+    "brute_force": "def brute_force(cls, case: dict[str, Any]) -> Any:",
 }
 CLASSMETHODS = tuple(part for part in METHODS if part != "generate")
 # Names of generated_bootcamps.answers a module may use; imported when the parts use them.

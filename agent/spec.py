@@ -50,6 +50,7 @@ PARTS = (
     "format_answer",
     "to_reference_input",
     "from_reference_output",
+    "brute_force",
 )
 REQUIRED_PARTS = ("generate", "prompt", "solve")
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")

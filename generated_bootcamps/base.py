@@ -12,7 +12,10 @@ Subclasses set `name`, `description`, `domain`, `defaults`, `difficulties` and i
 
 Optional members, looked up with `getattr` by the self-test when a spec has a reference program:
 `to_reference_input(cls, case) -> str` (the program's stdin) and
-`from_reference_output(cls, stdout) -> answer` (the answer read from its stdout).
+`from_reference_output(cls, stdout) -> answer` (the answer read from its stdout). And
+`brute_force(cls, case) -> answer`: an independent, plainly correct solver (exhaustive search)
+for small cases; the self-test's `reference` check has `check` judge its answers on easy cases,
+which catches a `solve` built on a wrong algorithm when the spec has no reference program.
 
 The InternBootcamp names (`case_generator`, `prompt_func`, `extract_output`, `_verify_correction`,
 `verify_score`) are provided so catalog bootcamps drop into code written for InternBootcamp.

@@ -62,6 +62,7 @@ CLASSMETHODS = (
     "score",
     "to_reference_input",
     "from_reference_output",
+    "brute_force",
 )
 
 

@@ -36,6 +36,7 @@ CLASSMETHODS = (
     "score",
     "to_reference_input",
     "from_reference_output",
+    "brute_force",
 )
 MEMBERS = (
     "name",
@@ -296,7 +297,7 @@ class Worker:
         )
         info["optional"] = {
             name: callable(getattr(cls, name, None))
-            for name in ("to_reference_input", "from_reference_output")
+            for name in ("to_reference_input", "from_reference_output", "brute_force")
         }
         try:
             info["docstring"] = (cls.__doc__ or "")[:2000]

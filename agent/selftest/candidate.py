@@ -105,15 +105,20 @@ class Candidate:
         items = self._guard(what, lambda: self.sandbox.generate(difficulty, {}, seed, count))
         return [Outcome.from_item(item) for item in items]
 
-    def map(self, method: str, args_list: Sequence[Sequence[Any]]) -> list[Outcome]:
-        """`cls.<method>(*args)` for each args, in order."""
+    def map(
+        self, method: str, args_list: Sequence[Sequence[Any]], timeout: float | None = None
+    ) -> list[Outcome]:
+        """`cls.<method>(*args)` for each args, in order (`timeout`: seconds per call, default
+        the sandbox's)."""
         if not args_list:
             return []
         what = f"{method}() on {len(args_list)} input(s)"
         items: list[dict[str, Any]] = []
         for start in range(0, len(args_list), BATCH):
             chunk = [list(args) for args in args_list[start : start + BATCH]]
-            items += self._guard(what, lambda chunk=chunk: self.sandbox.map(method, chunk))
+            items += self._guard(
+                what, lambda chunk=chunk: self.sandbox.map(method, chunk, timeout=timeout)
+            )
         return [Outcome.from_item(item) for item in items]
 
     def mutators(self, cases: Sequence[dict[str, Any]]) -> list[Outcome]:

@@ -140,7 +140,7 @@ def _run_checks(ctx: Context, results: list[CheckResult], notify: Callable[[str]
         ("leakage", lambda: prompt.leakage(ctx)),
         ("format", lambda: scoring.answer_format(ctx)),
     ]
-    if ctx.spec is not None and ctx.spec.reference_solution:
+    if reference.applies(ctx):
         steps.append(("reference", lambda: reference.reference(ctx)))
     for check_id, run in steps:
         try:

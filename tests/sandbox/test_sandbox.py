@@ -88,7 +88,11 @@ def test_well_behaved_candidate(candidate, contained):
         assert info["members"]["solve"] and not info["members"]["score"]
         assert {"check", "extract", "format_answer", "generate"} <= set(info["overrides"])
         assert "score" not in info["overrides"]
-        assert info["optional"] == {"to_reference_input": True, "from_reference_output": False}
+        assert info["optional"] == {
+            "to_reference_input": True,
+            "from_reference_output": False,
+            "brute_force": False,
+        }
 
         cases = sb.generate("medium", {}, seed=7, count=20)
         assert len(cases) == 20 and all(c["ok"] and c["lossless"] for c in cases)

@@ -1,23 +1,105 @@
-"""The `reference` check: the spec's reference program agrees with solve() on every case.
+"""The `reference` check: an independent solver agrees with solve().
 
-The program runs in the sandbox on `to_reference_input(case)`. Its output is read back with the
-bootcamp's `from_reference_output` and judged by `check` (so a different valid answer to a
-many-answer task still agrees), or, without that method, compared token by token with solve().
+Two independent solvers count, and the check runs each that is there:
+- the spec's reference program, on every sampled case. It runs in the sandbox on
+  `to_reference_input(case)`; its output is read back with the bootcamp's `from_reference_output`
+  and judged by `check` (so a different valid answer to a many-answer task still agrees), or,
+  without that method, compared token by token with solve();
+- the bootcamp's own `brute_force(case)`, an exhaustive solver, on easy cases (small enough to
+  search): `check` must accept its answer. This catches a solve() built on a wrong algorithm (a
+  greedy where only search is right) when the spec has no reference program.
 """
 
 from __future__ import annotations
 
+import re
 from concurrent.futures import ThreadPoolExecutor
 
 from agent.sandbox import run_program
+from agent.selftest.candidate import CandidateFailure, OutOfTime
 from agent.selftest.context import Context, PoolCase
 from agent.selftest.report import CheckResult, Evidence
 from agent.selftest.tokens import answer_tokens, output_tokens, tokens_agree
 
 PROGRAMS_AT_ONCE = 4
+BRUTE_FORCE_CASES = 30  # easy cases judged by brute_force()
+BRUTE_FORCE_TIMEOUT = 2.0  # seconds per brute_force() call: easy cases must be small
+BRUTE_FORCE_BATCH = 5
+
+
+def applies(ctx: Context) -> bool:
+    """Whether there is an independent solver to compare solve() with."""
+    has_program = ctx.spec is not None and bool(ctx.spec.reference_solution)
+    return has_program or bool((ctx.description.get("optional") or {}).get("brute_force"))
 
 
 def reference(ctx: Context) -> CheckResult:
+    """Every independent solver there is agrees with solve()."""
+    results: list[CheckResult] = []
+    if ctx.spec is not None and ctx.spec.reference_solution:
+        results.append(_reference_program(ctx))
+    if (ctx.description.get("optional") or {}).get("brute_force") and all(
+        r.passed for r in results
+    ):
+        results.append(_brute_force(ctx))
+    failed = [r for r in results if not r.passed]
+    if failed or len(results) == 1:
+        return (failed or results)[0]
+    return CheckResult(
+        id="reference",
+        passed=True,
+        summary="; ".join(r.summary for r in results),
+        numbers={key: value for r in results for key, value in r.numbers.items()},
+    )
+
+
+def _brute_force(ctx: Context) -> CheckResult:
+    level = "easy" if "easy" in ctx.difficulties else ctx.difficulties[0]
+    sample = ctx.usable(level)[:BRUTE_FORCE_CASES]
+    if not sample:
+        return CheckResult(id="reference", passed=False, summary=f"no usable {level} cases")
+    answers = []
+    for start in range(0, len(sample), BRUTE_FORCE_BATCH):  # a slow one stops it soon
+        batch = sample[start : start + BRUTE_FORCE_BATCH]
+        try:
+            found = ctx.candidate.map(
+                "brute_force", [[case.case] for case in batch], timeout=BRUTE_FORCE_TIMEOUT
+            )
+        except CandidateFailure as failure:
+            if isinstance(failure, OutOfTime) or "timed out" not in failure.reason:
+                raise
+            at = re.search(r"at item (\d+)", failure.reason)
+            slow = batch[min(int(at.group(1)), len(batch) - 1)] if at else batch[0]
+            return _fail(
+                f"brute_force() takes over {BRUTE_FORCE_TIMEOUT:g} s on case {slow.label()}: "
+                f"keep {level} cases small enough to search exhaustively",
+                slow,
+            )
+        for case, answer in zip(batch, found, strict=True):
+            if not answer.ok:
+                return _fail(f"brute_force() fails on case {case.label()}: {answer.error}", case)
+        answers += found
+    verdicts = ctx.candidate.map(
+        "check", [[case.case, answer.value] for case, answer in zip(sample, answers, strict=True)]
+    )
+    for case, answer, verdict in zip(sample, answers, verdicts, strict=True):
+        if not (verdict.ok and verdict.value not in (False, 0, None)):
+            why = verdict.error if not verdict.ok else f"check() returns {verdict.value!r}"
+            return _fail(
+                f"solve() disagrees with brute_force(): check() rejects brute_force's answer "
+                f"{answer.value!r} ({why}; solve() says {case.solution!r})",
+                case,
+                got=repr(answer.value)[:800],
+            )
+    return CheckResult(
+        id="reference",
+        passed=True,
+        summary=f"brute_force() agrees with solve() on {len(sample)} {level} cases",
+        numbers={"brute_force_cases": len(sample)},
+    )
+
+
+def _reference_program(ctx: Context) -> CheckResult:
     assert ctx.spec is not None and ctx.spec.reference_solution is not None
     optional = ctx.description.get("optional") or {}
     if not optional.get("to_reference_input"):

@@ -1,4 +1,5 @@
-"""Correct: the fewest coins that make an amount (Integer; the spec has a reference program)."""
+"""Correct: the fewest coins that make an amount (Integer; a reference program in the spec and a
+brute_force: both independent solvers are compared with solve)."""
 
 from typing import Any, ClassVar
 
@@ -54,3 +55,15 @@ class CoinChangeBootcamp(Bootcamp):
         """`n amount` on the first line, then the n coin values."""
         coins = " ".join(str(c) for c in case["coins"])
         return f"{len(case['coins'])} {case['amount']}\n{coins}\n"
+
+    @classmethod
+    def brute_force(cls, case: dict[str, Any]) -> int:
+        """Breadth-first over the amounts still to pay: the first level that reaches 0."""
+        level, seen, coins = {case["amount"]}, {case["amount"]}, 0
+        while level:
+            if 0 in level:
+                return coins
+            level = {rest - c for rest in level for c in case["coins"] if c <= rest} - seen
+            seen |= level
+            coins += 1
+        return -1

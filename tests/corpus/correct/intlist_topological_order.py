@@ -1,6 +1,8 @@
-"""Correct: any topological order of a DAG (IntList, many valid answers, checked by rules)."""
+"""Correct: any topological order of a DAG (IntList, many valid answers, checked by rules; a
+brute_force that finds another valid order than solve)."""
 
 import heapq
+from itertools import permutations
 from typing import Any, ClassVar
 
 from generated_bootcamps.answers import IntList
@@ -70,3 +72,14 @@ class TopologicalOrderBootcamp(Bootcamp):
             return False
         position = {node: i for i, node in enumerate(answer)}
         return all(position[u] < position[v] for u, v in case["edges"])
+
+    @classmethod
+    def brute_force(cls, case: dict[str, Any]) -> list[int]:
+        """The last valid order in lexicographic order of all n! (another answer than solve's,
+        which `check` must accept)."""
+        found: list[int] = []
+        for order in permutations(range(case["num_nodes"])):
+            position = {node: i for i, node in enumerate(order)}
+            if all(position[u] < position[v] for u, v in case["edges"]):
+                found = list(order)
+        return found
