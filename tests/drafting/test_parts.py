@@ -7,6 +7,7 @@ the test process; only the sandboxed self-test runs them.
 from __future__ import annotations
 
 import ast
+import os
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
@@ -399,6 +400,34 @@ def test_the_test_template_is_a_clean_pytest_file(tmp_path):
         text=True,
     )
     assert formatted.returncode == 0, formatted.stdout
+
+
+@pytest.mark.parametrize(
+    ("module", "name", "class_name", "passes"),
+    [
+        ("correct/coin_change.py", "coin_change_min", "CoinChangeBootcamp", True),
+        ("broken/reference__first_found_coins.py", "fewest_coins", "FewestCoinsBootcamp", False),
+    ],
+)
+def test_the_rendered_tests_run_and_hold_solve_to_the_brute_force(
+    tmp_path, module, name, class_name, passes
+):
+    (tmp_path / "camp_under_test.py").write_bytes((ROOT / "tests" / "corpus" / module).read_bytes())
+    (tmp_path / "test_camp.py").write_text(render_test(name, class_name, "camp_under_test"))
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-o", "addopts=",
+         str(tmp_path / "test_camp.py")],
+        capture_output=True, text=True, timeout=120, cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": f"{tmp_path}{os.pathsep}{ROOT}"},
+    )  # fmt: skip
+    if passes:
+        assert result.returncode == 0, result.stdout
+    else:
+        assert result.returncode == 1, result.stdout
+        assert "1 failed" in result.stdout
+        assert "FAILED test_camp.py::test_solve_agrees_with_the_brute_force_on_easy_cases" in (
+            result.stdout
+        )
 
 
 # -- prompts --------------------------------------------------------------------------------------
