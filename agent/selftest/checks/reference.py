@@ -27,20 +27,25 @@ BRUTE_FORCE_TIMEOUT = 2.0  # seconds per brute_force() call: easy cases must be 
 BRUTE_FORCE_BATCH = 5
 
 
+def _has_program(ctx: Context) -> bool:
+    return ctx.spec is not None and bool(ctx.spec.reference_solution)
+
+
+def _has_brute_force(ctx: Context) -> bool:
+    return bool((ctx.description.get("optional") or {}).get("brute_force"))
+
+
 def applies(ctx: Context) -> bool:
     """Whether there is an independent solver to compare solve() with."""
-    has_program = ctx.spec is not None and bool(ctx.spec.reference_solution)
-    return has_program or bool((ctx.description.get("optional") or {}).get("brute_force"))
+    return _has_program(ctx) or _has_brute_force(ctx)
 
 
 def reference(ctx: Context) -> CheckResult:
-    """Every independent solver there is agrees with solve()."""
+    """Every independent solver there is agrees with solve() (the first to disagree fails)."""
     results: list[CheckResult] = []
-    if ctx.spec is not None and ctx.spec.reference_solution:
+    if _has_program(ctx):
         results.append(_reference_program(ctx))
-    if (ctx.description.get("optional") or {}).get("brute_force") and all(
-        r.passed for r in results
-    ):
+    if _has_brute_force(ctx) and all(r.passed for r in results):
         results.append(_brute_force(ctx))
     failed = [r for r in results if not r.passed]
     if failed or len(results) == 1:
