@@ -37,7 +37,6 @@ class CheckpointStore:
     """An open checkpointer and what must be closed with it."""
 
     saver: BaseCheckpointSaver
-    location: str
     _connection: Any
 
     def close(self) -> None:
@@ -61,7 +60,7 @@ def open_store(location: str | Path) -> CheckpointStore:
         connection = sqlite3.connect(location, check_same_thread=False)
     except sqlite3.Error as error:
         raise CheckpointStoreError(f"cannot open the checkpoints at {location}: {error}") from None
-    return CheckpointStore(SqliteSaver(connection), location, connection)
+    return CheckpointStore(SqliteSaver(connection), connection)
 
 
 def _open_postgres(url: str) -> CheckpointStore:
@@ -87,4 +86,4 @@ def _open_postgres(url: str) -> CheckpointStore:
         raise CheckpointStoreError(
             f"cannot set up the checkpoint tables in {redact(url)}: {error}"
         ) from None
-    return CheckpointStore(saver, url, connection)
+    return CheckpointStore(saver, connection)

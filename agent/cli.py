@@ -138,8 +138,8 @@ def generate(
     selected = generated_bootcamps.names() if all_ else list(names or [])
     if not selected:
         raise fail("name at least one bootcamp, or pass --all")
-    if format not in (None, "jsonl", "openrlhf", "parquet"):
-        raise fail(f"unknown format {format!r}: use jsonl, openrlhf or parquet")
+    if format is not None and format not in export.FORMATS:
+        raise fail(f"unknown format {format!r}: use {export.FORMAT_NAMES}")
     if count < 0:
         raise fail("--count must be >= 0")
     try:  # an unknown bootcamp or difficulty: one line, before any work

@@ -72,7 +72,16 @@ def _spec_text(entry: catalog.CatalogEntry) -> str:
     return body.split("```", 1)[0]
 
 
-def _cosines(query: Counter[str], documents: dict[str, Counter[str]]) -> dict[str, float]:
+def _best(scores: dict[tuple[str, Any], float], kind: str) -> tuple[Any, float]:
+    """The document of `kind` nearest the query, with its similarity ((None, 0.0): none)."""
+    mine = {key[1]: score for key, score in scores.items() if key[0] == kind}
+    best = max(mine, key=lambda key: mine[key], default=None)
+    return best, (mine[best] if best is not None else 0.0)
+
+
+def _cosines(
+    query: Counter[str], documents: dict[tuple[str, Any], Counter[str]]
+) -> dict[tuple[str, Any], float]:
     """TF-IDF cosine similarity of `query` with each document (IDF over all of them)."""
     frequency: Counter[str] = Counter()
     for document in [*documents.values(), query]:
@@ -103,25 +112,21 @@ def novelty(
     it is at or over the threshold; "queued": the nearest queued candidate at or over it
     ({id, name, similarity}) or None; "duplicate": whether any of these calls for the
     reviewer's attention."""
-    documents = {
-        f"catalog:{entry.name}": _document(entry.name, entry.description, _spec_text(entry))
+    documents: dict[tuple[str, Any], Counter[str]] = {
+        ("catalog", entry.name): _document(entry.name, entry.description, _spec_text(entry))
         for entry in catalog.entries()
     }
-    by_key = {f"queued:{number}": (number, other) for number, other, _ in queued}
-    documents.update((f"queued:{number}", _document(other, text)) for number, other, text in queued)
+    for number, other, text in queued:
+        documents[("queued", (number, other))] = _document(other, text)
     scores = _cosines(_document(name, description), documents)
-    catalog_scores = {k.split(":", 1)[1]: v for k, v in scores.items() if k.startswith("catalog:")}
-    nearest = max(catalog_scores, key=lambda entry: catalog_scores[entry], default=None)
-    similarity = catalog_scores[nearest] if nearest else 0.0
+    nearest, similarity = _best(scores, "catalog")
     if similarity == 0.0:
         nearest = None  # nothing in common with any entry
-    queue_scores = {k: v for k, v in scores.items() if k.startswith("queued:")}
+    other_candidate, other_similarity = _best(scores, "queued")
     near_queued = None
-    if queue_scores:
-        key = max(queue_scores, key=lambda k: queue_scores[k])
-        if queue_scores[key] >= DUPLICATE_SIMILARITY:
-            number, other = by_key[key]
-            near_queued = {"id": number, "name": other, "similarity": round(queue_scores[key], 3)}
+    if other_candidate is not None and other_similarity >= DUPLICATE_SIMILARITY:
+        number, other = other_candidate
+        near_queued = {"id": number, "name": other, "similarity": round(other_similarity, 3)}
     taken = name in catalog.names()
     catalog_duplicate = similarity >= DUPLICATE_SIMILARITY
     return {
@@ -134,11 +139,17 @@ def novelty(
     }
 
 
-def near_label(found: dict[str, Any]) -> str:
-    """What a flagged candidate looks like, in a few words: "knapsack" (a catalog entry) or
-    "#7 rail_fence_decrypt" (another spec's queued candidate). Reads older records too."""
+def queued_only(found: dict[str, Any]) -> bool:
+    """Whether a flagged candidate looks like another spec's queued candidate and nothing in the
+    catalog. Reads older records (without "catalog_duplicate") too."""
     queued = found.get("queued")
     in_catalog = found.get("catalog_duplicate", not queued) or found.get("name_taken")
-    if queued and not in_catalog:
-        return f"#{queued['id']} {queued['name']}"
+    return bool(queued) and not in_catalog
+
+
+def near_label(found: dict[str, Any]) -> str:
+    """What a flagged candidate looks like, in a few words: "knapsack" (a catalog entry) or
+    "#7 rail_fence_decrypt" (another spec's queued candidate)."""
+    if queued_only(found):
+        return f"#{found['queued']['id']} {found['queued']['name']}"
     return str(found.get("nearest") or "")

@@ -134,7 +134,7 @@ class Pipeline:
         state = self.graph.get_state(config)
         if state.values and not state.next:
             return self._outcome(spec, state.values)  # finished earlier
-        if state.next and "review" in state.next and _interrupted(state):
+        if _waiting_for_review(state):
             return self._outcome(spec, state.values)  # waiting for a reviewer
         initial: SpecState | None = None
         if not state.values:
@@ -157,7 +157,7 @@ class Pipeline:
     def ensure_waiting_for_review(self, spec: Spec) -> None:
         """Raise ValueError unless the spec's thread is stopped at the review interrupt."""
         state = self.graph.get_state(self.config(self.thread_id(spec)))
-        if not (state.next and "review" in state.next and _interrupted(state)):
+        if not _waiting_for_review(state):
             where = redact(self.workspace.checkpoints)
             found = "has no checkpoint" if not state.values else "is not waiting for review"
             raise ValueError(
@@ -205,8 +205,9 @@ class Pipeline:
         )
 
 
-def _interrupted(state: Any) -> bool:
-    return any(task.interrupts for task in state.tasks)
+def _waiting_for_review(state: Any) -> bool:
+    """Whether a thread's state is stopped at the review interrupt."""
+    return bool(state.next) and "review" in state.next and any(t.interrupts for t in state.tasks)
 
 
 def run_batch(

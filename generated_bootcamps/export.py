@@ -22,7 +22,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, Literal
+from typing import IO, Any, Literal, get_args
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -30,6 +30,8 @@ import pyarrow.parquet as pq
 from generated_bootcamps import catalog
 
 Format = Literal["jsonl", "openrlhf", "parquet"]
+FORMATS: tuple[Format, ...] = get_args(Format)
+FORMAT_NAMES = ", ".join(FORMATS[:-1]) + " or " + FORMATS[-1]  # "jsonl, openrlhf or parquet"
 TEXT_FORMATS = ("jsonl", "openrlhf")
 # Records per unit of work: scheduling is noise at this size (at 256, it cost ~10% on 2 cores).
 CHUNK_SIZE = 1024
@@ -227,12 +229,6 @@ def difficulties_of(name: str, difficulty: str | Sequence[str | None] | None) ->
     return list(dict.fromkeys(levels))  # each once, in the order asked
 
 
-def validate_request(names: Sequence[str], difficulty: str | Sequence[str | None] | None) -> None:
-    """Fail before any work when a name or a difficulty is unknown (a clear, early error)."""
-    for name in names:
-        difficulties_of(name, difficulty)
-
-
 def rendered_chunks(chunks: Sequence[Chunk], workers: int) -> Iterator[tuple[Chunk, Any]]:
     """Render chunks on `workers` processes, yielding them in order with a bounded window (at
     most two chunks per worker are rendered ahead of the writer, so memory stays flat)."""
@@ -294,13 +290,13 @@ def write_dataset(
         raise ValueError("count must be >= 0")
     output = str(output)
     format = format or ("parquet" if output.endswith(".parquet") else "jsonl")
-    if format not in ("jsonl", "openrlhf", "parquet"):
-        raise ValueError(f"unknown format {format!r}: use jsonl, openrlhf or parquet")
+    if format not in FORMATS:
+        raise ValueError(f"unknown format {format!r}: use {FORMAT_NAMES}")
     if format == "parquet" and output == "-":
         raise ValueError("parquet needs a file: give -o FILE.parquet")
-    validate_request(names, difficulty)
-    workers = max(1, workers or os.cpu_count() or 1)
+    # Every name and difficulty is checked here, before any work (a clear, early error).
     total = count * sum(len(difficulties_of(name, difficulty)) for name in names)
+    workers = max(1, workers or os.cpu_count() or 1)
     size = chunk_size(total, workers)
     chunks = plan_chunks(
         names, count, difficulty=difficulty, seed=seed, format=format, size=size, split=split

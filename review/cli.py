@@ -18,7 +18,7 @@ from rich.syntax import Syntax
 from rich.table import Table
 from rich.text import Text
 
-from agent.novelty import near_label
+from agent.novelty import near_label, queued_only
 from agent.selftest import Report, print_report
 from agent.workspace import Workspace
 from review.store import STATUSES, QueueStore, UnknownCandidate
@@ -90,13 +90,12 @@ def show(
     out.print(Syntax(candidate.code, "python", line_numbers=True))
     print_report(Report.model_validate(candidate.report), out)
     if candidate.novelty.get("duplicate"):
-        queued = candidate.novelty.get("queued")
+        found = candidate.novelty
         where = (
-            f"candidate {near_label(candidate.novelty)} of another spec, also in the queue "
-            f"(similarity {queued['similarity']})"
-            if queued and near_label(candidate.novelty).startswith("#")
-            else f"catalog bootcamp {candidate.novelty.get('nearest')!r} "
-            f"(similarity {candidate.novelty.get('similarity')})"
+            f"candidate {near_label(found)} of another spec, also in the queue "
+            f"(similarity {found['queued']['similarity']})"
+            if queued_only(found)
+            else f"catalog bootcamp {found.get('nearest')!r} (similarity {found.get('similarity')})"
         )
         out.print(Text(f"novelty: looks like {where}", style="yellow"))
     out.rule("sample cases")

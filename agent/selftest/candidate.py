@@ -20,9 +20,10 @@ from agent.sandbox import Sandbox, SandboxCrashed, SandboxError, SandboxLimits, 
 class CandidateFailure(Exception):
     """The candidate hung, crashed or broke the sandbox protocol while doing `what`."""
 
-    def __init__(self, what: str, reason: str):
+    def __init__(self, what: str, reason: str, timed_out_at: int | None = None):
         super().__init__(f"{what}: {reason}")
         self.what, self.reason = what, reason
+        self.timed_out_at = timed_out_at  # index of the call that ran out of time, if one did
 
 
 class OutOfTime(CandidateFailure):
@@ -151,7 +152,10 @@ class Candidate:
             error = last.get("error") or {}
             if not last.get("ok") and error.get("type") in ("CallTimeout", "OutputFlood"):
                 problem = "timed out" if error["type"] == "CallTimeout" else "flooded its output"
+                index = len(result) - 1
                 raise CandidateFailure(
-                    what, f"a call {problem} at item {len(result) - 1}: {error.get('message')}"
+                    what,
+                    f"a call {problem} at item {index}: {error.get('message')}",
+                    timed_out_at=index if error["type"] == "CallTimeout" else None,
                 )
         return result

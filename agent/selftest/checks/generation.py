@@ -337,10 +337,7 @@ def speed_gate(ctx: Context, score_seconds: list[float]) -> CheckResult | None:
     outcomes = ctx.candidate.scores([(case.formatted or "", case.case) for case in sample])
     score_seconds.extend(outcome.seconds for outcome in outcomes)
     budget = ctx.settings
-    generate_seconds = [case.seconds.get("generate", 0.0) for case in ctx.pool]
-    generate_over = bool(generate_seconds) and (
-        _p95(generate_seconds) > SLOW_FACTOR * budget.generate_p95_budget
-    )
+    generate_over = ctx.too_slow_to_sample()
     score_over = bool(score_seconds) and (
         statistics.median(score_seconds) > budget.score_p95_budget
         or _p95(score_seconds) > SLOW_FACTOR * budget.score_p95_budget

@@ -12,11 +12,10 @@ Two independent solvers count, and the check runs each that is there:
 
 from __future__ import annotations
 
-import re
 from concurrent.futures import ThreadPoolExecutor
 
 from agent.sandbox import run_program
-from agent.selftest.candidate import CandidateFailure, OutOfTime
+from agent.selftest.candidate import CandidateFailure
 from agent.selftest.context import Context, PoolCase
 from agent.selftest.report import CheckResult, Evidence
 from agent.selftest.tokens import answer_tokens, output_tokens, tokens_agree
@@ -71,10 +70,9 @@ def _brute_force(ctx: Context) -> CheckResult:
                 "brute_force", [[case.case] for case in batch], timeout=BRUTE_FORCE_TIMEOUT
             )
         except CandidateFailure as failure:
-            if isinstance(failure, OutOfTime) or "timed out" not in failure.reason:
+            if failure.timed_out_at is None:
                 raise
-            at = re.search(r"at item (\d+)", failure.reason)
-            slow = batch[min(int(at.group(1)), len(batch) - 1)] if at else batch[0]
+            slow = batch[min(failure.timed_out_at, len(batch) - 1)]
             return _fail(
                 f"brute_force() takes over {BRUTE_FORCE_TIMEOUT:g} s on case {slow.label()}: "
                 f"keep {level} cases small enough to search exhaustively",
