@@ -501,9 +501,17 @@ def test_unprivileged_fallback_reports_weaker_isolation(candidate):
         module = shared / "candidate.py"
         module.write_text(candidate().read_text())
         module.chmod(0o644)
+        # The unprivileged user imports campforge from a world-readable copy: the checkout may
+        # sit in a private directory (mktemp -d makes them 0700).
+        for package in ("agent", "generated_bootcamps"):
+            shutil.copytree(
+                REPO / package, shared / package, ignore=shutil.ignore_patterns("__pycache__")
+            )
+        for path in shared.rglob("*"):
+            path.chmod(0o755 if path.is_dir() else 0o644)
         script = f"""
 import json, sys
-sys.path.insert(0, {str(REPO)!r})
+sys.path.insert(0, {str(shared)!r})
 from agent.sandbox import Sandbox
 with Sandbox({str(module)!r}, call_timeout=5) as sb:
     sb.start()
