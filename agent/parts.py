@@ -24,7 +24,6 @@ from __future__ import annotations
 import ast
 import contextlib
 import io
-import json
 import math
 import re
 import subprocess
@@ -38,7 +37,7 @@ from typing import Any
 import jinja2
 import yaml
 
-from agent import pysource
+from agent import pyliteral, pysource
 from agent.spec import NAME_PATTERN, PARTS, REQUIRED_PARTS, Spec
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -696,11 +695,11 @@ def render_module(parts: Parts, *, spec: Spec) -> str:
         helpers_open_with_def=bool(helpers) and _opens_with_def(helpers[0]),
         class_name=class_name(parts.name),
         class_doc=_class_doc(parts.description),
-        name=_flat(parts.name),
-        description=_flat(parts.description),
-        domain=_flat(parts.domain),
-        defaults=_py_literal(parts.defaults, indent=4, prefix=DEFAULTS_PREFIX),
-        difficulties=_py_literal(parts.difficulties, indent=4, prefix=DIFFICULTIES_PREFIX),
+        name=pyliteral.literal(parts.name),
+        description=pyliteral.literal(parts.description),
+        domain=pyliteral.literal(parts.domain),
+        defaults=pyliteral.block(parts.defaults, indent=4, prefix=DEFAULTS_PREFIX),
+        difficulties=pyliteral.block(parts.difficulties, indent=4, prefix=DIFFICULTIES_PREFIX),
         answer_kind=answer_kind,
         members=members,
     )
@@ -709,8 +708,11 @@ def render_module(parts: Parts, *, spec: Spec) -> str:
 
 def render_test(name: str, class_name: str, module: str) -> str:
     """A pytest file for a merged catalog bootcamp, from `templates/test_bootcamp.py.j2`."""
+    if not class_name.isidentifier() or not all(part.isidentifier() for part in module.split(".")):
+        raise ValueError(f"not a class in a module: {class_name!r} in {module!r}")
     template = _environment().get_template("test_bootcamp.py.j2")
-    return template.render(name=name, class_name=class_name, module=module).rstrip() + "\n"
+    source = template.render(name=pyliteral.literal(name), class_name=class_name, module=module)
+    return source.rstrip() + "\n"
 
 
 def format_reply(parts: Parts) -> str:
@@ -775,20 +777,14 @@ def _docstring(parts: Parts, spec: Spec) -> str:
         break_long_words=False,
         break_on_hyphens=False,
     )
-    return _docstring_text(f"{summary}\n\n{provenance}\n")
+    return pyliteral.docstring(f"{summary}\n\n{provenance}\n")
 
 
 def _class_doc(description: str) -> str:
     if len(description) <= LINE_LENGTH - 10:
-        return _docstring_text(description)
+        return pyliteral.docstring(description)
     text = textwrap.fill(description, width=LINE_LENGTH - 8, subsequent_indent="    ")
-    return _docstring_text(text + "\n    ")
-
-
-def _docstring_text(text: str) -> str:
-    """Text that is safe between triple double quotes."""
-    text = text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
-    return text[:-1] + '\\"' if text.endswith('"') else text
+    return pyliteral.docstring(text + "\n    ")
 
 
 def _opens_with_def(code: str) -> bool:
@@ -1003,29 +999,3 @@ def _isort_key(name: str) -> tuple[int, str]:
     if name.isupper() and len(name) > 1:
         return (0, name)
     return (1, name.lower()) if name[:1].isupper() else (2, name.lower())
-
-
-def _py_literal(value: Any, *, indent: int, prefix: str) -> str:
-    """A JSON-like value as a Python literal: one line if it fits, else one item per line."""
-    flat = _flat(value)
-    if indent + len(prefix) + len(flat) <= LINE_LENGTH or not isinstance(value, dict | list):
-        return flat
-    pad = " " * (indent + 4)
-    if isinstance(value, dict):
-        items = [
-            f"{pad}{_flat(key)}: {_py_literal(item, indent=indent + 4, prefix=_flat(key) + ': ')},"
-            for key, item in value.items()
-        ]
-        return "{\n" + "\n".join(items) + "\n" + " " * indent + "}"
-    items = [f"{pad}{_py_literal(item, indent=indent + 4, prefix='')}," for item in value]
-    return "[\n" + "\n".join(items) + "\n" + " " * indent + "]"
-
-
-def _flat(value: Any) -> str:
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{_flat(key)}: {_flat(item)}" for key, item in value.items()) + "}"
-    if isinstance(value, list | tuple):
-        return "[" + ", ".join(_flat(item) for item in value) + "]"
-    if isinstance(value, str):  # double quotes, as ruff format writes them
-        return json.dumps(value, ensure_ascii=False)
-    return repr(value)

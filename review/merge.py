@@ -7,7 +7,13 @@ file in the repository's git directory, so two approvals at once (two processes)
 a consistent index; merging a candidate that has already landed returns its commit again.
 
 The commit carries the provenance as trailers (spec hash, model, prompt version, repair rounds,
-reviewer, self-test summary); the index entry carries the same fields.
+reviewer, self-test summary, candidate); the index entry carries the same fields. Text from the
+queue reaches the written files only as data: the package docstring through `agent.pyliteral`,
+the index as JSON, the reviewer checked by `review.identity` before anything is written.
+
+A merge that dies half-way (SIGKILL, a full disk) is finished or undone by the next merge into
+that catalog: a journal file in the git directory names the candidate being merged, and a
+commit whose `Campforge-Candidate:` trailer names the candidate proves that it landed.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from __future__ import annotations
 import ast
 import contextlib
 import fcntl
+import json
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
@@ -26,10 +33,13 @@ from typing import Any
 
 import git
 
-from agent import pysource
-from agent.spec import parse_specs
+from agent import pyliteral, pysource
+from agent.spec import NAME_PATTERN, parse_specs
 from generated_bootcamps import catalog
+from review.identity import InvalidReviewer, Reviewer, parse_reviewer
 from review.store import Candidate, QueueStore
+
+JOURNAL = "campforge-merge-journal.json"  # in the git directory, while a merge is under way
 
 KIND_NAMES = {
     "Integer": "integer",
@@ -93,22 +103,76 @@ def merge_candidate(
         return Merged(candidate.name, candidate.commit_sha, already=True)
     if candidate.status != "approved":
         raise MergeError(f"candidate #{candidate_id} is {candidate.status}, not approved")
+    if not NAME_PATTERN.match(candidate.name):
+        raise MergeError(f"candidate #{candidate_id} has no usable name: {candidate.name!r}")
+    try:
+        who = parse_reviewer(reviewer or "campforge")
+    except InvalidReviewer as error:
+        raise MergeError(
+            f"{error}; merge it with `campforge review merge {candidate_id} --reviewer NAME`"
+        ) from None
     directory = (directory or catalog.catalog_dir()).resolve()
     repo = catalog_repo(directory)
     with merge_lock(repo):
+        _recover(repo, directory, store)
         candidate = store.get(candidate_id)  # another process may have merged it meanwhile
         if candidate.commit_sha:
             return Merged(candidate.name, candidate.commit_sha, already=True)
+        landed = _landed_commit(repo, candidate)
+        if landed:  # committed by a merge that died before it could say so
+            store.mark(candidate_id, "merged", commit_sha=landed, note=f"commit {landed[:12]}")
+            return Merged(candidate.name, landed, already=True)
         _refuse_unsafe(repo, directory, candidate)
         report = _selftest_again(candidate, selftest)
+        journal = Path(repo.git_dir) / JOURNAL
+        journal.write_text(json.dumps(_journal_entry(store, candidate)), encoding="utf-8")
         try:
-            written = _write_files(directory, candidate, report, reviewer)
-            commit = _commit(repo, written, candidate, report, reviewer)
+            written = _write_files(directory, candidate, report, who)
+            commit = _commit(repo, written, candidate, report, who)
         except Exception:
             _undo(repo, directory, candidate.name)
+            journal.unlink()
             raise
         store.mark(candidate_id, "merged", commit_sha=commit, note=f"commit {commit[:12]}")
+        journal.unlink()
         return Merged(candidate.name, commit)
+
+
+def _journal_entry(store: QueueStore, candidate: Candidate) -> dict[str, Any]:
+    return {
+        "database": str(store.path.resolve()),
+        "candidate_id": candidate.id,
+        "run_id": candidate.run_id,
+        "name": candidate.name,
+    }
+
+
+def _recover(repo: git.Repo, directory: Path, store: QueueStore) -> None:
+    """Finish or undo a merge that died half-way, as its journal says (under the merge lock)."""
+    journal = Path(repo.git_dir) / JOURNAL
+    if not journal.exists():
+        return
+    entry = json.loads(journal.read_text(encoding="utf-8"))
+    landed = _commit_with_trailer(repo, f"{entry['run_id']}#{entry['candidate_id']}")
+    if not landed:
+        _undo(repo, directory, entry["name"])
+    elif entry["database"] == str(store.path.resolve()):
+        note = f"commit {landed[:12]} (found after an interrupted merge)"
+        store.mark(entry["candidate_id"], "merged", commit_sha=landed, note=note)
+    journal.unlink()
+
+
+def _landed_commit(repo: git.Repo, candidate: Candidate) -> str | None:
+    return _commit_with_trailer(repo, f"{candidate.run_id}#{candidate.id}")
+
+
+def _commit_with_trailer(repo: git.Repo, candidate_ref: str) -> str | None:
+    """The commit on HEAD whose Campforge-Candidate trailer is `candidate_ref`, if any."""
+    if not repo.head.is_valid():
+        return None
+    pattern = f"^Campforge-Candidate: {candidate_ref}$"
+    found = repo.git.log("--format=%H", "-n1", "--extended-regexp", f"--grep={pattern}")
+    return found.strip() or None
 
 
 def _refuse_unsafe(repo: git.Repo, directory: Path, candidate: Candidate) -> None:
@@ -154,7 +218,7 @@ def _selftest_again(candidate: Candidate, selftest: Callable[[Path, Any], Any] |
 
 
 def _write_files(
-    directory: Path, candidate: Candidate, report: Any, reviewer: str | None
+    directory: Path, candidate: Candidate, report: Any, reviewer: Reviewer
 ) -> list[Path]:
     from agent.parts import render_test
 
@@ -162,7 +226,7 @@ def _write_files(
     target.mkdir()
     class_name, kind = _class_facts(candidate.code)
     files = {
-        "__init__.py": f'"""{candidate.name}: generated by campforge, reviewed by {reviewer}."""\n',
+        "__init__.py": package_docstring(candidate.name, reviewer),
         "bootcamp.py": candidate.code,
         "spec.md": candidate.spec_text.rstrip() + "\n",
         "selftest.json": report.model_dump_json(indent=2) + "\n",
@@ -188,7 +252,7 @@ def _write_files(
             model=candidate.model,
             prompt_version=candidate.prompt_version,
             rounds=candidate.rounds,
-            reviewer=reviewer,
+            reviewer=str(reviewer),
             selftest=report.summary_line(),
             added=datetime.now(UTC).date().isoformat(),
         ),
@@ -221,8 +285,13 @@ def _class_facts(code: str) -> tuple[str, str]:
     raise MergeError("the candidate defines no Bootcamp subclass")
 
 
+def package_docstring(name: str, reviewer: Reviewer) -> str:
+    """The merged package's `__init__.py`: its docstring and nothing else."""
+    return pyliteral.docstring(f"{name}: generated by campforge, reviewed by {reviewer}.") + "\n"
+
+
 def _commit(
-    repo: git.Repo, written: list[Path], candidate: Candidate, report: Any, reviewer: str | None
+    repo: git.Repo, written: list[Path], candidate: Candidate, report: Any, reviewer: Reviewer
 ) -> str:
     repo.index.add([str(path) for path in written])
     trailers = {
@@ -230,17 +299,22 @@ def _commit(
         "Campforge-Model": candidate.model or "none (offline spec)",
         "Campforge-Prompt-Version": candidate.prompt_version or "none",
         "Campforge-Rounds": str(candidate.rounds),
-        "Campforge-Reviewer": reviewer or "unknown",
+        "Campforge-Reviewer": str(reviewer),
         "Campforge-Selftest": report.summary_line(),
         "Campforge-Candidate": f"{candidate.run_id}#{candidate.id}",
     }
     message = (
-        f"Add bootcamp {candidate.name}\n\n{candidate.description}\n\n"
-        + "\n".join(f"{key}: {value}" for key, value in trailers.items())
+        f"Add bootcamp {candidate.name}\n\n{_one_paragraph(candidate.description)}\n\n"
+        + "\n".join(f"{key}: {_one_paragraph(value)}" for key, value in trailers.items())
         + "\n"
     )
-    author = git.Actor(reviewer or "campforge", "campforge@localhost")
+    author = git.Actor(reviewer.name, reviewer.git_email)
     return repo.index.commit(message, author=author, committer=author).hexsha
+
+
+def _one_paragraph(text: str) -> str:
+    """Text as one line of printable words: it cannot start a paragraph or a trailer of its own."""
+    return " ".join("".join(c if c.isprintable() else " " for c in text).split())
 
 
 def _undo(repo: git.Repo, directory: Path, name: str) -> None:
@@ -253,14 +327,18 @@ def _undo(repo: git.Repo, directory: Path, name: str) -> None:
 
 
 def merge_for_graph(store: QueueStore) -> Callable[[int, str | None], dict[str, Any]]:
-    """The graph's merge step: merge, and say how it went instead of raising."""
+    """The graph's merge step: merge, and say how it went instead of raising. A merge that fails
+    leaves the candidate approved, with the reason in its history, for `campforge review merge`."""
 
     def merge(candidate_id: int, reviewer: str | None) -> dict[str, Any]:
         try:
             merged = merge_candidate(store, candidate_id, reviewer=reviewer)
-        except MergeError as error:
-            store.mark(candidate_id, "approved", note=f"merge refused: {error}")
-            return {"outcome": "merge_failed", "reason": str(error)}
+        except Exception as error:  # refused or broken: either way the decision stays retryable
+            reason = (
+                str(error) if isinstance(error, MergeError) else f"{type(error).__name__}: {error}"
+            )
+            store.mark(candidate_id, "approved", note=f"merge failed: {reason}")
+            return {"outcome": "merge_failed", "reason": reason}
         return {"outcome": "merged", "reason": f"merged as {merged.name} in {merged.commit[:12]}"}
 
     return merge
