@@ -3,8 +3,9 @@
 A run's id is derived from what it was asked to do (the specs' hashes, samples, rounds and
 model), so running the same command again finds the same graph threads: finished specs are
 reported as they ended, interrupted ones resume from their last checkpoint, and specs waiting
-for review stay queued. A malformed spec or a spec whose thread fails is reported with its
-reason; the rest of the batch goes on.
+for review stay queued. A thread still waiting for a decision that the queue has recorded (the
+process died between the two) is resumed with that decision. A malformed spec or a spec whose
+thread fails is reported with its reason; the rest of the batch goes on.
 """
 
 from __future__ import annotations
@@ -106,11 +107,11 @@ class Pipeline:
         self.llm = llm
         from review.merge import merge_for_graph
 
-        deps = Dependencies(
+        self.deps = Dependencies(
             workspace, self.store, llm, options.develop, merge=merge_for_graph(self.store)
         )
         self._checkpoints = open_store(workspace.checkpoints)
-        self.graph = build_graph(deps).compile(checkpointer=self._checkpoints.saver)
+        self.graph = build_graph(self.deps).compile(checkpointer=self._checkpoints.saver)
 
     def close(self) -> None:
         self._checkpoints.close()
@@ -135,7 +136,11 @@ class Pipeline:
         if state.values and not state.next:
             return self._outcome(spec, state.values)  # finished earlier
         if _waiting_for_review(state):
-            return self._outcome(spec, state.values)  # waiting for a reviewer
+            decision = self._recorded_decision(state.values)
+            if decision is None:
+                return self._outcome(spec, state.values)  # waiting for a reviewer
+            on_event({"spec": spec.name, "phase": "resuming"})
+            return self._stream(spec, Command(resume=decision), config, on_event)
         initial: SpecState | None = None
         if not state.values:
             initial = SpecState(
@@ -172,6 +177,32 @@ class Pipeline:
         return self._stream(
             spec, Command(resume=decision), self.config(self.thread_id(spec)), on_event
         )
+
+    def finish_merge(self, spec: Spec, candidate_id: int, reviewer: str) -> SpecOutcome:
+        """Merge an approved candidate whose merge failed or never ran, and bring its thread to
+        the same end: a thread still waiting (for review, or at its merge step) is resumed, a
+        finished one is updated with the new outcome."""
+        config = self.config(self.thread_id(spec))
+        state = self.graph.get_state(config)
+        decision = {"action": "approve", "reviewer": reviewer, "notes": None}
+        if _waiting_for_review(state):
+            return self._stream(spec, Command(resume=decision), config, lambda event: None)
+        result = self.deps.merge(candidate_id, reviewer)
+        if state.values and state.values.get("candidate_id") == candidate_id:
+            self.graph.update_state(config, {**result, "decision": decision}, as_node="merge")
+        return SpecOutcome(spec.name, spec.path, result["outcome"], result["reason"], candidate_id)
+
+    def _recorded_decision(self, values: dict[str, Any]) -> dict[str, Any] | None:
+        """The decision the queue holds for a thread's candidate, if one was recorded."""
+        candidate = self.store.get(values["candidate_id"])
+        action = {"approved": "approve", "rejected": "reject", "changes_requested": "changes"}
+        if candidate.status not in action:
+            return None
+        return {
+            "action": action[candidate.status],
+            "reviewer": candidate.reviewer,
+            "notes": candidate.notes,
+        }
 
     def _stream(
         self, spec: Spec, payload: Any, config: dict[str, Any], on_event: Callable[[Event], None]

@@ -21,7 +21,7 @@ from rich.text import Text
 from agent.novelty import near_label, queued_only
 from agent.selftest import Report, print_report
 from agent.workspace import Workspace
-from review.store import STATUSES, QueueStore, UnknownCandidate
+from review.store import STATUSES, QueueStore, UnknownCandidate, unmerged_hint
 
 review_app = typer.Typer(help="Work the review queue.", no_args_is_help=True)
 out = Console()
@@ -55,19 +55,24 @@ def list_candidates(
     candidates = store.list(status=status)
     table = Table(title=f"{len(candidates)} candidate(s)")
     for column in ("id", "name", "domain", "status", "self-test", "rounds", "created"):
-        table.add_column(column)
+        table.add_column(column, no_wrap=column in ("id", "status"))
+    unmerged = [candidate.id for candidate in candidates if candidate.unmerged]
     for candidate in candidates:
         report = Report.model_validate(candidate.report)
         table.add_row(
             str(candidate.id),
             Text(candidate.name),
             Text(candidate.domain),
-            candidate.status,
+            Text("approved, not merged", style="bold yellow")
+            if candidate.unmerged
+            else candidate.status,
             Text(report.summary_line()),
             str(candidate.rounds),
             candidate.created_at,
         )
     out.print(table)
+    for candidate_id in unmerged:
+        err.print(Text(f"#{candidate_id}: {unmerged_hint(candidate_id)}", style="yellow"))
 
 
 @review_app.command("show")
@@ -85,6 +90,11 @@ def show(
     except UnknownCandidate as error:
         raise _fail(str(error)) from None
     out.rule(Text(f"#{candidate.id} {candidate.name} ({candidate.status})"))
+    if candidate.unmerged:
+        out.print(Text(unmerged_hint(candidate.id), style="bold yellow"))
+        for event in store.events(candidate.id)[-1:]:
+            if event.notes:
+                out.print(Text(event.notes, style="yellow"))
     out.print(Text(candidate.spec_text))
     out.rule("code")
     out.print(Syntax(candidate.code, "python", line_numbers=True))
@@ -162,9 +172,39 @@ def changes(
 
 
 @review_app.command()
+def merge(
+    candidate_id: int,
+    reviewer: Annotated[
+        str, typer.Option(help="Author of the merge commit (default: who approved it).")
+    ] = "",
+    home: Home = None,
+) -> None:
+    """Merge an approved candidate whose merge failed or was interrupted (safe to repeat)."""
+    from review.decisions import merge_again
+
+    workspace = Workspace.open(home)
+    try:
+        outcome = merge_again(workspace, candidate_id, reviewer=reviewer or None)
+    except (UnknownCandidate, ValueError) as error:
+        raise _fail(str(error)) from None
+    merged = outcome.outcome == "merged"
+    out.print(
+        Text(f"#{candidate_id} {outcome.spec}: merge -> ")
+        + Text(outcome.outcome, style="green" if merged else "red")
+        + Text(f" ({outcome.reason})")
+    )
+    if not merged:
+        raise typer.Exit(1)
+
+
+@review_app.command()
 def history(candidate_id: int, home: Home = None) -> None:
     """The audit trail of a candidate: every decision, who made it and when."""
     _, store = _store(home)
+    try:
+        store.get(candidate_id)
+    except UnknownCandidate as error:
+        raise _fail(str(error)) from None
     for event in store.events(candidate_id):
         out.print(json.dumps(event.model_dump()))
 

@@ -2,8 +2,11 @@
 
 Shared by the CLI and the web UI. Approve merges the candidate into the catalog (inside the
 graph's merge step); changes redrafts the spec with the notes (this needs the LLM); reject ends
-the thread. The decision is recorded only once the thread is found waiting for it, and before
-the thread resumes, so it is never lost even if resuming fails.
+the thread. Everything is checked before the decision is recorded (the reviewer's name, the
+candidate still pending, its thread found waiting), so a decision that cannot be carried out is
+refused with nothing changed. Once recorded it is never lost: if resuming fails or the process
+dies, `campforge draft` resumes the thread with the recorded decision, and an approval whose
+merge failed stays approved until `campforge review merge ID` (`merge_again`) lands it.
 """
 
 from __future__ import annotations
@@ -12,9 +15,10 @@ from typing import Any
 
 from agent.llm import endpoint_configured
 from agent.pipeline import Pipeline, PipelineOptions, SpecOutcome
-from agent.spec import parse_specs
+from agent.spec import Spec, parse_specs
 from agent.workspace import Workspace
-from review.store import QueueStore
+from review.identity import parse_reviewer
+from review.store import Candidate, QueueStore, unmerged_hint
 
 ACTIONS = ("approve", "reject", "changes")
 
@@ -35,18 +39,17 @@ def decide(
         raise ValueError(f"unknown decision {action!r}: use one of {', '.join(ACTIONS)}")
     if action in ("reject", "changes") and not (notes or "").strip():
         raise ValueError(f"{action} needs a reason or notes")
+    reviewer = str(parse_reviewer(reviewer))
     store = QueueStore(workspace.database)
     candidate = store.get(candidate_id)
     if candidate.status != "pending":
         status = candidate.status
-        raise ValueError(f"candidate #{candidate_id} is already {status}: nothing to decide")
-    spec = next(
-        s for s in parse_specs(candidate.spec_text, candidate.spec_path) if s.name == candidate.name
-    )
-    options = PipelineOptions(use_llm=endpoint_configured(), run_id=candidate.run_id)
+        hint = unmerged_hint(candidate_id) if candidate.unmerged else "nothing to decide"
+        raise ValueError(f"candidate #{candidate_id} is already {status}: {hint}")
+    spec = _spec_of(candidate)
     # Open the graph's checkpoints and find the waiting thread before recording anything: a
     # decision that cannot be carried out is refused with nothing changed.
-    pipeline = Pipeline(workspace, options, candidate.run_id)
+    pipeline = _pipeline(workspace, candidate)
     try:
         pipeline.ensure_waiting_for_review(spec)
         store.decide(candidate_id, action, reviewer=reviewer, notes=notes)
@@ -54,3 +57,37 @@ def decide(
         return pipeline.resume(spec, decision, on_event=lambda event: None)
     finally:
         pipeline.close()
+
+
+def merge_again(
+    workspace: Workspace, candidate_id: int, *, reviewer: str | None = None
+) -> SpecOutcome:
+    """Merge an approved candidate whose merge failed or was interrupted; a merged one is reported
+    as it is. `reviewer` replaces the recorded approver as the commit's author (e.g. when the
+    recorded name cannot be a git identity). Raises UnknownCandidate or ValueError."""
+    store = QueueStore(workspace.database)
+    candidate = store.get(candidate_id)
+    if candidate.commit_sha:
+        reason = f"already merged in {candidate.commit_sha[:12]}"
+        return SpecOutcome(candidate.name, candidate.spec_path, "merged", reason, candidate_id)
+    if candidate.status != "approved":
+        raise ValueError(
+            f"candidate #{candidate_id} is {candidate.status}: only an approved candidate is "
+            "merged (approve it with `campforge review approve`)"
+        )
+    who = str(parse_reviewer(reviewer or candidate.reviewer or ""))
+    pipeline = _pipeline(workspace, candidate)
+    try:
+        return pipeline.finish_merge(_spec_of(candidate), candidate_id, who)
+    finally:
+        pipeline.close()
+
+
+def _spec_of(candidate: Candidate) -> Spec:
+    specs = parse_specs(candidate.spec_text, candidate.spec_path)
+    return next(spec for spec in specs if spec.name == candidate.name)
+
+
+def _pipeline(workspace: Workspace, candidate: Candidate) -> Pipeline:
+    options = PipelineOptions(use_llm=endpoint_configured(), run_id=candidate.run_id)
+    return Pipeline(workspace, options, candidate.run_id)

@@ -18,6 +18,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+MAX_ID = 2**63 - 1  # the largest SQLite rowid
 STATUSES = ("pending", "approved", "merged", "rejected", "changes_requested", "superseded")
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS candidates (
@@ -82,6 +83,15 @@ class Candidate(BaseModel):
     created_at: str
     decided_at: str | None
 
+    @property
+    def unmerged(self) -> bool:
+        """Approved, but not in the catalog: its merge failed or was interrupted."""
+        return self.status == "approved" and not self.commit_sha
+
+
+def unmerged_hint(candidate_id: int) -> str:
+    return f"approved but not merged: run `campforge review merge {candidate_id}`"
+
 
 class Event(BaseModel):
     id: int
@@ -144,6 +154,8 @@ class QueueStore:
         return int(row["id"])
 
     def get(self, candidate_id: int) -> Candidate:
+        if not 1 <= candidate_id <= MAX_ID:  # SQLite's integers are 64-bit: no such row
+            raise UnknownCandidate(f"no candidate #{candidate_id} in the queue")
         with self.connection() as db:
             row = db.execute("SELECT * FROM candidates WHERE id = ?", (candidate_id,)).fetchone()
         if row is None:
