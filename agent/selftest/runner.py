@@ -17,6 +17,7 @@ from pathlib import Path
 
 from agent.selftest.candidate import Candidate, CandidateFailure, OutOfTime
 from agent.selftest.checks import generation, prompt, reference, scoring, static
+from agent.selftest.checks.fresh_process import fresh_process
 from agent.selftest.context import Context, Settings
 from agent.selftest.report import CheckResult, Evidence, Report
 from agent.spec import Spec
@@ -35,6 +36,7 @@ CHECK_IDS = (
     "guessability",
     "leakage",
     "format",
+    "fresh_process",
     "reference",
     "speed",
 )
@@ -139,6 +141,7 @@ def _run_checks(ctx: Context, results: list[CheckResult], notify: Callable[[str]
         ("guessability", lambda: scoring.guessability(ctx)),
         ("leakage", lambda: prompt.leakage(ctx)),
         ("format", lambda: scoring.answer_format(ctx)),
+        ("fresh_process", lambda: fresh_process(ctx)),
     ]
     if reference.applies(ctx):
         steps.append(("reference", lambda: reference.reference(ctx)))

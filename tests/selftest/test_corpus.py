@@ -46,6 +46,12 @@ def expected_failures(path: Path) -> set[str]:
     raise AssertionError(f"{path.name} declares no EXPECTED_FAILURES")
 
 
+def assert_no_internal_error(report) -> None:
+    """A check that raised inside the self-test caught nothing: it is a bug of the self-test."""
+    internal = [check for check in report.checks if "self-test internal error" in check.summary]
+    assert not internal, "\n".join(f"{check.id}: {check.summary}" for check in internal)
+
+
 def selftest(path: Path):
     spec_path = path.with_suffix(".spec.md")
     spec = load_specs(spec_path)[0] if spec_path.exists() else None
@@ -73,6 +79,7 @@ def test_broken_candidate_fails_the_check_it_targets(path):
     )
     for check in report.failed:  # a failure always says what is wrong
         assert len(check.summary) > 20, check
+    assert_no_internal_error(report)
     if path.stem in CONTAINED_BECAUSE:
         reasons = " | ".join(check.summary for check in report.failed)
         assert CONTAINED_BECAUSE[path.stem] in reasons, reasons
@@ -84,6 +91,7 @@ def test_correct_candidate_passes_every_check(path):
     assert report.verdict == "pass", "\n".join(
         f"{check.id}: {check.summary}" for check in report.failed
     )
+    assert_no_internal_error(report)
     ran = {check.id for check in report.checks}
     assert ran >= set(CHECK_IDS) - {"reference"}
     if path.with_suffix(".spec.md").exists():
