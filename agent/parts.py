@@ -38,64 +38,25 @@ import jinja2
 import yaml
 
 from agent import pyliteral, pysource
-from agent.spec import NAME_PATTERN, PARTS, REQUIRED_PARTS, Spec
+from agent.spec import NAME_PATTERN, Spec
+from generated_bootcamps import answers, contract
+from generated_bootcamps.contract import MODULE_PARTS, PARTS, REQUIRED_PARTS, VALUE_PARTS
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 META_KEYS = ("name", "description", "domain", "answer_kind", "defaults", "difficulties")
-LEVELS = ("easy", "medium", "hard")
-VALUE_PARTS = ("answer_kind", "defaults", "difficulties")
-MODULE_PARTS = ("imports", "helpers")
-# Method parts in class order, with the signature a body-only part is wrapped in.
-METHODS = {
-    "generate": "def generate(self) -> dict[str, Any]:",
-    "prompt": "def prompt(cls, case: dict[str, Any]) -> str:",
-    "solve": "def solve(cls, case: dict[str, Any]) -> Any:",
-    "check": "def check(cls, case: dict[str, Any], answer: Any) -> bool | float:",
-    "extract": "def extract(cls, response: str) -> Any:",
-    "format_answer": "def format_answer(cls, answer: Any) -> str:",
-    "to_reference_input": "def to_reference_input(cls, case: dict[str, Any]) -> str:",
-    "from_reference_output": "def from_reference_output(cls, stdout: str) -> Any:",
-    "brute_force": "def brute_force(cls, case: dict[str, Any]) -> Any:",
-}
+LEVELS = contract.DIFFICULTIES
+METHODS = contract.SIGNATURES  # method parts in class order, each with its signature
 CLASSMETHODS = tuple(part for part in METHODS if part != "generate")
 # Names of generated_bootcamps.answers a module may use; imported when the parts use them.
-ANSWER_NAMES = (
-    "AnswerKind",
-    "Choice",
-    "Expression",
-    "Grid",
-    "IntList",
-    "Integer",
-    "JSON",
-    "Number",
-    "Text",
-    "answer_spans",
-    "clean",
-    "expression_numbers",
-    "expression_value",
-    "last_answer_text",
-    "parse_int",
-    "parse_number",
-)
-ANSWER_KINDS = ("Choice", "Expression", "Grid", "IntList", "Integer", "JSON", "Number", "Text")
-# Short names a spec's front matter may use for an answer kind (`answer_kind: integer`).
+ANSWER_KINDS = tuple(sorted(kind.__name__ for kind in answers.KINDS))
+ANSWER_NAMES = ("AnswerKind", *ANSWER_KINDS, *answers.HELPERS)
+# Short names a spec's front matter may use for an answer kind (`answer_kind: integer`); a
+# choice needs its options, so it has none.
 KIND_ALIASES = {
-    "integer": "Integer()",
-    "int": "Integer()",
-    "number": "Number()",
-    "float": "Number()",
-    "real": "Number()",
-    "text": "Text()",
-    "string": "Text()",
-    "str": "Text()",
-    "intlist": "IntList()",
-    "int_list": "IntList()",
-    "list_of_ints": "IntList()",
-    "list": "IntList()",
-    "grid": "Grid()",
-    "expression": "Expression()",
-    "expr": "Expression()",
-    "json": "JSON()",
+    alias: f"{kind.__name__}()"
+    for kind, aliases in answers.KINDS.items()
+    if kind is not answers.Choice
+    for alias in aliases
 }
 NO_KIND = {"none", "null", "custom", "~", ""}
 FIXED_IMPORTS = (

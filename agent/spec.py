@@ -36,23 +36,8 @@ from typing import Any
 
 import yaml
 
-PARTS = (
-    "imports",
-    "helpers",
-    "answer_kind",
-    "defaults",
-    "difficulties",
-    "generate",
-    "prompt",
-    "solve",
-    "check",
-    "extract",
-    "format_answer",
-    "to_reference_input",
-    "from_reference_output",
-    "brute_force",
-)
-REQUIRED_PARTS = ("generate", "prompt", "solve")
+from generated_bootcamps.contract import PARTS, REQUIRED_PARTS
+
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 _FENCE = re.compile(r"^(\s*)(`{3,}|~{3,})\s*([^`]*)$")
 _FRONT_KEY = re.compile(r"^[A-Za-z_][\w-]*\s*:")

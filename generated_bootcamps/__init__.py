@@ -10,16 +10,20 @@
 TRL and OpenRLHF; `campforge generate` exports training data.
 """
 
+from typing import TYPE_CHECKING, Any
+
 from generated_bootcamps.base import Bootcamp
-from generated_bootcamps.catalog import (
-    CatalogEntry,
-    UnknownBootcampError,
-    entries,
-    entry,
-    get,
-    load,
-    names,
-)
+
+if TYPE_CHECKING:
+    from generated_bootcamps.catalog import (
+        CatalogEntry,
+        UnknownBootcampError,
+        entries,
+        entry,
+        get,
+        load,
+        names,
+    )
 
 __all__ = [
     "Bootcamp",
@@ -31,3 +35,13 @@ __all__ = [
     "load",
     "names",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """The catalog's names, imported on first use: the contract modules (`contract`, `base`,
+    `answers`) stay importable with the standard library alone, as the sandbox needs."""
+    if name in __all__:
+        from generated_bootcamps import catalog
+
+        return getattr(catalog, name)
+    raise AttributeError(f"module 'generated_bootcamps' has no attribute {name!r}")

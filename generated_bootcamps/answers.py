@@ -632,3 +632,39 @@ def _evaluate(node: ast.expr, literals: list[Fraction] | None = None) -> Fractio
             raise OverflowError("expression value too large")
         return result
     raise ValueError(f"not an arithmetic expression: {ast.dump(node)[:60]}")
+
+
+# -- the registry ---------------------------------------------------------------------------------
+
+# Every answer kind by class name, with its short names: the first is what the catalog records
+# (`answer_kind` in catalog.json), all of them are what a spec's front matter may write
+# (`answer_kind: integer`). A new kind is a class above plus one line here (and the system prompt).
+KINDS: dict[type[AnswerKind], tuple[str, ...]] = {
+    Integer: ("integer", "int"),
+    Number: ("number", "float", "real"),
+    Text: ("text", "string", "str"),
+    Choice: ("choice",),
+    IntList: ("int_list", "intlist", "list_of_ints", "list"),
+    Grid: ("grid",),
+    Expression: ("expression", "expr"),
+    JSON: ("json",),
+}
+# Helpers a bootcamp's own extractor or checker may use, beside the kinds.
+HELPERS = (
+    "answer_spans",
+    "clean",
+    "expression_numbers",
+    "expression_value",
+    "last_answer_text",
+    "parse_int",
+    "parse_number",
+)
+
+
+def kind_name(class_name: str) -> str:
+    """The catalog's name of an answer kind class ("IntList" -> "int_list"); a class that is not
+    a registered kind (a bootcamp's own) is named in lower case."""
+    for kind, names in KINDS.items():
+        if kind.__name__ == class_name:
+            return names[0]
+    return class_name.lower()

@@ -27,9 +27,10 @@ import math
 import random
 from typing import Any, ClassVar
 
+from generated_bootcamps import contract
 from generated_bootcamps.answers import AnswerKind
 
-REQUIRED_DIFFICULTIES = ("easy", "medium", "hard")
+REQUIRED_DIFFICULTIES = contract.DIFFICULTIES
 
 
 class Bootcamp:

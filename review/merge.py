@@ -35,22 +35,11 @@ import git
 
 from agent import pyliteral, pysource
 from agent.spec import NAME_PATTERN, parse_specs
-from generated_bootcamps import catalog
+from generated_bootcamps import answers, catalog
 from review.identity import InvalidReviewer, Reviewer, parse_reviewer
 from review.store import Candidate, QueueStore
 
 JOURNAL = "campforge-merge-journal.json"  # in the git directory, while a merge is under way
-
-KIND_NAMES = {
-    "Integer": "integer",
-    "Number": "number",
-    "Text": "text",
-    "Choice": "choice",
-    "IntList": "int_list",
-    "Grid": "grid",
-    "Expression": "expression",
-    "JSON": "json",
-}
 
 
 class MergeError(RuntimeError):
@@ -280,7 +269,7 @@ def _class_facts(code: str) -> tuple[str, str]:
                 if any(getattr(t, "id", "") == "answer_kind" for t in targets):
                     value = item.value  # type: ignore[union-attr]
                     if isinstance(value, ast.Call) and isinstance(value.func, ast.Name):
-                        kind = KIND_NAMES.get(value.func.id, value.func.id.lower())
+                        kind = answers.kind_name(value.func.id)
             return node.name, kind
     raise MergeError("the candidate defines no Bootcamp subclass")
 

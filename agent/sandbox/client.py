@@ -47,23 +47,13 @@ from agent.sandbox.host import (
     SandboxTimeout,
     UidLease,
 )
+from generated_bootcamps.contract import CLASSMETHODS
 
 GRACE = 1.0
 # A worker that has used this share of its CPU rlimit is replaced before the next request, so a
 # long self-test of a legitimately busy candidate never meets SIGXCPU in the middle of a check.
 RECYCLE_AT = 0.5
 MAX_LINE_BYTES = 64 << 20
-CLASSMETHODS = (
-    "prompt",
-    "solve",
-    "extract",
-    "check",
-    "format_answer",
-    "score",
-    "to_reference_input",
-    "from_reference_output",
-    "brute_force",
-)
 
 
 class CandidateLoadError(SandboxError):

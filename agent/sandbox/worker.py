@@ -27,27 +27,8 @@ import sys
 import time
 import traceback
 
-CLASSMETHODS = (
-    "prompt",
-    "solve",
-    "extract",
-    "check",
-    "format_answer",
-    "score",
-    "to_reference_input",
-    "from_reference_output",
-    "brute_force",
-)
-MEMBERS = (
-    "name",
-    "description",
-    "domain",
-    "defaults",
-    "difficulties",
-    "answer_kind",
-    "generate",
-    *CLASSMETHODS,
-)
+from generated_bootcamps.contract import CLASSMETHODS, MEMBERS, OPTIONAL_METHODS
+
 MAX_ITEM_BYTES = 16 << 20
 SWEEP_SECONDS = 2.0  # at most this long killing and reaping strays after a request
 PID = os.getpid()
@@ -295,10 +276,7 @@ class Worker:
             for name in base_methods
             if (name == "__init__" or not name.startswith("__")) and defined(name)
         )
-        info["optional"] = {
-            name: callable(getattr(cls, name, None))
-            for name in ("to_reference_input", "from_reference_output", "brute_force")
-        }
+        info["optional"] = {name: callable(getattr(cls, name, None)) for name in OPTIONAL_METHODS}
         try:
             info["docstring"] = (cls.__doc__ or "")[:2000]
         except BaseException:

@@ -16,8 +16,9 @@ from typing import Any
 
 from agent.selftest.candidate import Candidate
 from agent.spec import Spec
+from generated_bootcamps import contract
 
-CONTRACT_DIFFICULTIES = ("easy", "medium", "hard")
+CONTRACT_DIFFICULTIES = contract.DIFFICULTIES
 LOSSY = (
     "the case does not survive a JSON round trip unchanged (a tuple, a set, non-string dict keys "
     "or NaN?): use lists, string keys and finite numbers"

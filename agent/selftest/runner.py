@@ -21,6 +21,7 @@ from agent.selftest.checks.fresh_process import fresh_process
 from agent.selftest.context import Context, Settings
 from agent.selftest.report import CheckResult, Evidence, Report
 from agent.spec import Spec
+from generated_bootcamps.contract import REQUIRED_METHODS
 
 CHECK_IDS = (
     "contract",
@@ -108,7 +109,7 @@ def _load(ctx: Context, results: list[CheckResult]) -> bool:
     result = static.contract(ctx)
     results.append(result)
     overrides = set(ctx.description.get("overrides") or [])
-    return all(method in overrides for method in static.REQUIRED_METHODS) and bool(ctx.difficulties)
+    return all(method in overrides for method in REQUIRED_METHODS) and bool(ctx.difficulties)
 
 
 def _run_checks(ctx: Context, results: list[CheckResult], notify: Callable[[str], None]) -> None:

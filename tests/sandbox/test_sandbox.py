@@ -92,6 +92,7 @@ def test_well_behaved_candidate(candidate, contained):
             "to_reference_input": True,
             "from_reference_output": False,
             "brute_force": False,
+            "all_answers": False,
         }
 
         cases = sb.generate("medium", {}, seed=7, count=20)

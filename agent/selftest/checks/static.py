@@ -11,8 +11,8 @@ from pathlib import Path
 from agent.selftest.context import CONTRACT_DIFFICULTIES, Context
 from agent.selftest.report import CheckResult, Evidence
 from agent.selftest.scan import scan_source
+from generated_bootcamps.contract import REQUIRED_METHODS
 
-REQUIRED_METHODS = ("generate", "prompt", "solve")
 NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 # ruff's default rule set (pyflakes and the parser's errors: undefined names, unused imports,
 # syntax), less two style-only rules LLM code trips often: ambiguous names (`l`), named lambdas.
