@@ -20,9 +20,14 @@ Security:
   Content-Security-Policy with no script sources at all.
 - Access token (when set): every request but /login and /style.css needs the `campforge_token`
   cookie (set by /login) or an `Authorization: Bearer` header equal to the token, else 401.
-- CSRF (double submit): each browser gets a random `campforge_csrf` cookie; every form carries
-  the same value in a hidden `csrf_token` field, and every POST whose field does not match the
-  cookie is refused with 403.
+  Wrong tokens are throttled per client address (`review.web_security.TokenThrottle`), at
+  /login and on every other route alike: past a few, 429 with Retry-After, for longer each time.
+- CSRF (signed double submit): each browser gets a `campforge_csrf` cookie signed by this
+  workspace's secret for its session (signed in or not, `review.web_security.CsrfTokens`); every
+  form carries the same value in a hidden `csrf_token` field, and every POST whose field does not
+  match the cookie, or whose token this server did not sign for this session, is refused with 403.
+- Numbers from the request are bounded before use: a candidate id outside 1..2^63-1 is a 404,
+  a sample index outside the candidate's sample cases a 400.
 """
 
 from __future__ import annotations
@@ -31,14 +36,16 @@ import contextlib
 import hmac
 import json
 import re
-import secrets
 import sqlite3
 import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import jinja2
 from fastapi import Depends, FastAPI, HTTPException, Request
+from fastapi import Path as PathParameter
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -53,6 +60,7 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from agent.novelty import near_label
 from agent.workspace import Workspace
 from review.store import STATUSES, Candidate, QueueStore, UnknownCandidate
+from review.web_security import CsrfTokens, TokenThrottle, workspace_secret
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 TOKEN_COOKIE = "campforge_token"
@@ -60,6 +68,9 @@ CSRF_COOKIE = "campforge_csrf"
 CSRF_FIELD = "csrf_token"
 REVIEWER_COOKIE = "campforge_reviewer"
 SAMPLES_PER_DIFFICULTY = 5
+MAX_ID = 2**63 - 1  # SQLite's largest integer
+CandidateId = Annotated[int, PathParameter(ge=1, le=MAX_ID)]
+SAMPLE_INDEX = re.compile(r"[0-9]{1,9}")
 MAX_FLASHES = 1000
 OPEN_PATHS = ("/login", "/style.css")  # reachable without the access token
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
@@ -101,11 +112,15 @@ def create_app(
     *,
     token: str | None = None,
     allowed_hosts: list[str] | None = None,
+    clock: Callable[[], float] = time.monotonic,
 ) -> FastAPI:
     """The review UI over `workspace`'s queue; `token`, when set, is required on every request.
 
-    `allowed_hosts` (Host header names) guards a localhost server against DNS rebinding."""
+    `allowed_hosts` (Host header names) guards a localhost server against DNS rebinding;
+    `clock` (seconds) times the lockouts after wrong tokens."""
     store = QueueStore(workspace.database)
+    csrf_tokens = CsrfTokens(workspace_secret(workspace.root))
+    throttle = TokenThrottle(clock)
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
         autoescape=jinja2.select_autoescape(["html"]),
@@ -117,19 +132,55 @@ def create_app(
     flashes: dict[str, dict[str, str]] = {}  # csrf session -> the message to show once
     flash_lock = threading.Lock()
 
+    def session(request: Request) -> str:
+        """What a CSRF token is signed for: the access token once it let this request in."""
+        return token if token is not None and getattr(request.state, "signed_in", False) else ""
+
+    def csrf_token(request: Request) -> str:
+        """This browser's CSRF token: its cookie if we signed it for this session, else a new
+        one (the middleware sets the cookie on the way out)."""
+        if getattr(request.state, "csrf", None) is None:
+            sent = request.cookies.get(CSRF_COOKIE)
+            if csrf_tokens.verify(sent, session(request)):
+                request.state.csrf = sent
+            else:
+                fresh = csrf_tokens.issue(session(request))
+                request.state.csrf = request.state.csrf_issued = fresh
+        return request.state.csrf
+
+    def check_token(request: Request, given: str) -> bool:
+        """Compare a token the client sent, unless its address is locked out (429)."""
+        assert token is not None
+        address = _client_address(request)
+        wait = throttle.retry_after(address)
+        if wait is not None:
+            raise HTTPException(
+                429,
+                f"too many wrong access tokens from {address}: try again in {wait} s",
+                headers={"Retry-After": str(wait)},
+            )
+        if hmac.compare_digest(given.encode(), token.encode()):
+            return True
+        throttle.failed(address)
+        return False
+
     async def guard(request: Request) -> None:
-        """Access token first (401), then CSRF on every unsafe method (403)."""
-        open_path = request.url.path in OPEN_PATHS
-        if token is not None and not open_path and not _has_token(request, token):
-            raise HTTPException(401, "this review server needs its access token")
+        """Access token first (401, or 429 when locked out), then CSRF on every unsafe
+        method (403)."""
+        if token is not None and request.url.path not in OPEN_PATHS:
+            given = _given_token(request)
+            if given is None or not check_token(request, given):
+                raise HTTPException(401, "this review server needs its access token")
+            request.state.signed_in = True
         if request.method not in SAFE_METHODS:
             form = await request.form()
             sent = form.get(CSRF_FIELD)
-            expected = request.state.csrf_sent  # the cookie this browser sent, if well-formed
+            cookie = request.cookies.get(CSRF_COOKIE)
             if (
                 not isinstance(sent, str)
-                or not expected
-                or not hmac.compare_digest(sent.encode(), expected.encode())
+                or cookie is None
+                or not hmac.compare_digest(sent.encode(), cookie.encode())
+                or not csrf_tokens.verify(cookie, session(request))
             ):
                 raise HTTPException(403, "the form's CSRF token is missing or wrong: reload it")
 
@@ -145,13 +196,10 @@ def create_app(
         """A CSRF cookie for every browser, and security headers on every response."""
 
         async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
-            existing = request.cookies.get(CSRF_COOKIE)
-            fresh = existing is None or not re.fullmatch(r"[A-Za-z0-9_-]{32,64}", existing)
-            request.state.csrf_sent = None if fresh else existing
-            request.state.csrf = secrets.token_urlsafe(32) if fresh else existing
+            request.state.csrf = request.state.csrf_issued = None  # rendering a page sets them
             response = await call_next(request)
-            if fresh:
-                _set_cookie(request, response, CSRF_COOKIE, request.state.csrf)
+            if request.state.csrf_issued is not None:
+                _set_cookie(request, response, CSRF_COOKIE, request.state.csrf_issued)
             response.headers.setdefault("Content-Security-Policy", CSP)
             response.headers.setdefault("X-Content-Type-Options", "nosniff")
             response.headers.setdefault("X-Frame-Options", "DENY")
@@ -167,7 +215,7 @@ def create_app(
         context.setdefault("title", "campforge review")
         page = env.get_template(template).render(
             request=request,
-            csrf=request.state.csrf,
+            csrf=csrf_token(request),
             csrf_field=CSRF_FIELD,
             reviewer=request.cookies.get(REVIEWER_COOKIE, ""),
             **context,
@@ -176,24 +224,30 @@ def create_app(
 
     def take_flash(request: Request) -> dict[str, str] | None:
         with flash_lock:
-            return flashes.pop(request.state.csrf, None)
+            return flashes.pop(csrf_token(request), None)
 
     def put_flash(request: Request, kind: str, message: str) -> None:
         with flash_lock:
             if len(flashes) >= MAX_FLASHES:  # never shown (redirect not followed): forget them
                 flashes.clear()
-            flashes[request.state.csrf] = {"kind": kind, "message": message}
+            flashes[csrf_token(request)] = {"kind": kind, "message": message}
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException) -> Response:
-        if error.status_code == 401:
-            return render(request, "login.html", 401, error=str(error.detail), next_url="/")
-        return render(
-            request, "error.html", error.status_code, status=error.status_code, error=error.detail
-        )
+        if error.status_code in (401, 429):
+            page = render(request, "login.html", error.status_code, error=str(error.detail))
+        else:
+            status = error.status_code
+            page = render(request, "error.html", status, status=status, error=error.detail)
+        page.headers.update(error.headers or {})
+        if error.status_code == 401 and TOKEN_COOKIE in request.cookies:
+            page.delete_cookie(TOKEN_COOKIE, path="/")  # a wrong one: stop sending it
+        return page
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, error: RequestValidationError) -> Response:
+        if any(e.get("loc", ())[:2] == ("path", "candidate_id") for e in error.errors()):
+            return await http_error(request, HTTPException(404, _no_such_candidate(request)))
         fields = ", ".join(".".join(map(str, e.get("loc", ()))) for e in error.errors())
         return render(request, "error.html", 422, status=422, error=f"invalid request: {fields}")
 
@@ -208,7 +262,7 @@ def create_app(
         if token is None:
             return RedirectResponse("/", status_code=303)
         if token_given is None:
-            return render(request, "login.html", error=None, next_url="/")
+            return render(request, "login.html", error=None)
         return _login(request, token_given)
 
     @app.post("/login", response_class=HTMLResponse)
@@ -219,9 +273,9 @@ def create_app(
         return _login(request, str(form.get("token") or ""))
 
     def _login(request: Request, given: str) -> Response:
-        assert token is not None
-        if not hmac.compare_digest(given.encode(), token.encode()):
-            return render(request, "login.html", 401, error="wrong token", next_url="/")
+        if not check_token(request, given):
+            return render(request, "login.html", 401, error="wrong token")
+        throttle.succeeded(_client_address(request))
         response = RedirectResponse("/", status_code=303)  # drop the token from the address bar
         _set_cookie(request, response, TOKEN_COOKIE, token)
         return response
@@ -275,24 +329,21 @@ def create_app(
             raise HTTPException(404, str(error)) from None
 
     @app.get("/candidates/{candidate_id}", response_class=HTMLResponse)
-    async def show(request: Request, candidate_id: int) -> Response:
+    async def show(request: Request, candidate_id: CandidateId) -> Response:
         candidate = get_candidate(candidate_id)
         # rendering starts the sandbox (samples, once per candidate): off the event loop
         return await run_in_threadpool(candidate_page, request, candidate)
 
     @app.post("/candidates/{candidate_id}/try", response_class=HTMLResponse)
-    async def try_response(request: Request, candidate_id: int) -> Response:
+    async def try_response(request: Request, candidate_id: CandidateId) -> Response:
         from review.samples import SampleError, try_answer
 
         candidate = get_candidate(candidate_id)
         form = await request.form()
         response_text = str(form.get("response") or "")
-        cases, _ = await run_in_threadpool(samples.get, candidate)
-        try:
-            index = int(str(form.get("sample") or ""))
-            sample = cases[index]
-        except (ValueError, IndexError):
-            raise HTTPException(400, "pick one of the sample cases") from None
+        cases, samples_error = await run_in_threadpool(samples.get, candidate)
+        index = _sample_index(form.get("sample"), cases, samples_error)
+        sample = cases[index]
         tried: dict[str, Any] = {"index": index, "sample": sample, "response": response_text}
         try:
             code, case = candidate.code, sample["case"]
@@ -302,7 +353,7 @@ def create_app(
         return await run_in_threadpool(candidate_page, request, candidate, tried)
 
     @app.post("/candidates/{candidate_id}/decide")
-    async def decide_candidate(request: Request, candidate_id: int) -> Response:
+    async def decide_candidate(request: Request, candidate_id: CandidateId) -> Response:
         from review.decisions import decide
 
         get_candidate(candidate_id)
@@ -361,12 +412,32 @@ class _SampleCache:
             return cases, None
 
 
-def _has_token(request: Request, token: str) -> bool:
-    given = request.cookies.get(TOKEN_COOKIE)
+def _given_token(request: Request) -> str | None:
+    """The access token this request carries: its Bearer header, else its cookie."""
     header = request.headers.get("authorization", "")
     if header.lower().startswith("bearer "):
-        given = header[7:].strip()
-    return given is not None and hmac.compare_digest(given.encode(), token.encode())
+        return header[7:].strip()
+    return request.cookies.get(TOKEN_COOKIE)
+
+
+def _client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def _sample_index(value: object, cases: list[dict[str, Any]], samples_error: str | None) -> int:
+    """The sample case a try-an-answer form picked, by its index in `cases` (400 if none)."""
+    if not cases:
+        raise HTTPException(400, f"this candidate has no sample cases to try: {samples_error}")
+    last = len(cases) - 1
+    if isinstance(value, str) and SAMPLE_INDEX.fullmatch(value) and int(value) <= last:
+        return int(value)
+    picked = f"no sample case {value[:40]!r}" if isinstance(value, str) else "no sample case picked"
+    raise HTTPException(400, f"{picked}: pick one numbered from 0 to {last}")
+
+
+def _no_such_candidate(request: Request) -> str:
+    given = str(request.path_params.get("candidate_id", ""))[:40]
+    return f"no candidate {given!r}: candidate ids are whole numbers from 1 to {MAX_ID}"
 
 
 def _set_cookie(request: Request, response: Response, name: str, value: str) -> None:

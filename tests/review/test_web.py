@@ -101,6 +101,9 @@ def csrf_of(client: TestClient) -> str:
     return token
 
 
+COOKIE_DOMAIN = "testserver.local"  # where the TestClient keeps the cookies the server sets
+
+
 def rows(html: str, attribute: str) -> list[str]:
     return re.findall(rf'{attribute}="([^"]+)"', html)
 
@@ -367,6 +370,179 @@ def test_token_is_required_when_set(workspace: Workspace) -> None:
     assert bearer.get("/", headers={"Authorization": "Bearer wrong"}).status_code == 401
 
 
+def plant_csrf(client: TestClient, value: str) -> None:
+    """What another app on the same host can do: set this server's CSRF cookie to `value`."""
+    client.cookies.delete(CSRF_COOKIE)
+    client.cookies.set(CSRF_COOKIE, value, domain=COOKIE_DOMAIN)
+
+
+def test_a_planted_csrf_pair_the_server_did_not_sign_is_refused(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    candidate_id = queue_candidate(workspace, "knap_planted")
+    other_server = client_for(Workspace.open(tmp_path / "other-home"))
+    other_server.get("/")
+    planted = [
+        "A" * 43,  # the shape of an unsigned random token
+        f"{'A' * 43}.{'B' * 43}",  # the shape of a signed one, with a made-up signature
+        other_server.cookies[CSRF_COOKIE],  # signed, by another workspace's server
+    ]
+    posts = {
+        f"/candidates/{candidate_id}/try": {"sample": "0", "response": "1"},
+        f"/candidates/{candidate_id}/decide": {"action": "approve", "reviewer": "mallory"},
+    }
+    open_client = client_for(workspace)
+    signed_in = client_for(workspace, token="s3cret-token")
+    signed_in.cookies.set(TOKEN_COOKIE, "s3cret-token", domain=COOKIE_DOMAIN)
+    login = client_for(workspace, token="s3cret-token")
+    for value in planted:
+        for client, routes in (
+            (open_client, posts),
+            (signed_in, posts),
+            (login, {"/login": {"token": "s3cret-token"}}),
+        ):
+            plant_csrf(client, value)
+            for url, data in routes.items():
+                response = client.post(url, data={CSRF_FIELD: value, **data})
+                assert response.status_code == 403, (value, url)
+                assert "CSRF token is missing or wrong" in response.text
+    store = QueueStore(workspace.database)
+    assert store.get(candidate_id).status == "pending" and store.events(candidate_id) == []
+    assert TOKEN_COOKIE not in login.cookies
+
+    # the real flow: the token this server handed out goes through
+    for client in (open_client, signed_in):
+        client.cookies.delete(CSRF_COOKIE)
+        csrf = csrf_of(client) if client is open_client else signed_in_csrf(client)
+        tried = client.post(
+            f"/candidates/{candidate_id}/try",
+            data={CSRF_FIELD: csrf, "sample": "0", "response": "1"},
+        )
+        assert tried.status_code == 200 and 'id="try-score"' in tried.text
+        decided = client.post(
+            f"/candidates/{candidate_id}/decide",
+            data={CSRF_FIELD: csrf, "action": "reject", "reviewer": "ada"},
+        )
+        assert decided.status_code == 200 and "reject needs a reason or notes" in decided.text
+    login.cookies.delete(CSRF_COOKIE)
+    csrf = csrf_of(login)
+    assert login.post("/login", data={CSRF_FIELD: csrf, "token": "s3cret-token"}).url.path == "/"
+    assert login.cookies.get(TOKEN_COOKIE) == "s3cret-token"
+
+
+def signed_in_csrf(client: TestClient) -> str:
+    """The CSRF token a client that carries the access token is handed (a page sets it)."""
+    assert client.get("/").status_code == 200
+    token = client.cookies.get(CSRF_COOKIE)
+    assert token
+    return token
+
+
+def test_a_csrf_token_handed_out_before_signing_in_is_refused_after(workspace: Workspace) -> None:
+    """/login is open: anyone can get a signed CSRF token there, but not one for a session
+    signed in with the access token."""
+    candidate_id = queue_candidate(workspace, "knap_session")
+    attacker = client_for(workspace, token="s3cret-token")
+    anonymous = csrf_of(attacker)
+    reviewer = client_for(workspace, token="s3cret-token")
+    reviewer.get("/login", params={"token": "s3cret-token"})
+    plant_csrf(reviewer, anonymous)
+    url = f"/candidates/{candidate_id}/decide"
+    forged = {CSRF_FIELD: anonymous, "action": "reject", "reviewer": "x", "notes": "forged"}
+    assert reviewer.post(url, data=forged).status_code == 403
+    assert QueueStore(workspace.database).events(candidate_id) == []
+    own = signed_in_csrf(reviewer)  # the page replaced the planted cookie with a token of its own
+    assert own != anonymous
+    response = reviewer.post(url, data={CSRF_FIELD: own, "action": "reject", "reviewer": "ada"})
+    assert response.status_code == 200 and "reject needs a reason or notes" in response.text
+
+
+def test_csrf_tokens_outlive_a_restart_and_the_secret_is_private(workspace: Workspace) -> None:
+    candidate_id = queue_candidate(workspace, "knap_restart")
+    before = client_for(workspace)
+    csrf = csrf_of(before)
+    secret = workspace.root / "review-secret"
+    assert secret.stat().st_mode & 0o777 == 0o600
+    restarted = client_for(workspace)  # a new server process over the same workspace
+    restarted.cookies.set(CSRF_COOKIE, csrf, domain=COOKIE_DOMAIN)
+    response = restarted.post(
+        f"/candidates/{candidate_id}/decide",
+        data={CSRF_FIELD: csrf, "action": "reject", "reviewer": "ada"},
+    )
+    assert response.status_code == 200 and "reject needs a reason or notes" in response.text
+    assert restarted.cookies.get(CSRF_COOKIE) == csrf  # accepted as is, not replaced
+
+
+class FakeClock:
+    """Seconds that pass only when a test says so."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_wrong_tokens_at_login_are_throttled_with_a_growing_delay(workspace: Workspace) -> None:
+    clock = FakeClock()
+    app = create_app(workspace, token="s3cret-token", clock=clock)
+    client = TestClient(app)
+    csrf = csrf_of(client)
+
+    def log_in(given: str) -> Any:
+        return client.post("/login", data={CSRF_FIELD: csrf, "token": given})
+
+    for _ in range(5):
+        assert log_in("guess").status_code == 401
+    locked = log_in("s3cret-token")  # locked out: not even the right token is compared
+    assert locked.status_code == 429 and locked.headers["retry-after"] == "1"
+    assert "too many wrong access tokens" in locked.text and "try again in 1 s" in locked.text
+    assert client.get("/login", params={"token": "s3cret-token"}).status_code == 429
+    assert TOKEN_COOKIE not in client.cookies
+    clock.now += 1
+    assert log_in("guess").status_code == 401
+    assert log_in("guess").headers["retry-after"] == "2"  # twice as long each time
+    clock.now += 2
+    assert log_in("guess").status_code == 401
+    assert log_in("guess").headers["retry-after"] == "4"
+    clock.now += 1.5
+    assert log_in("guess").headers["retry-after"] == "3"  # what is left of the 4 s
+    clock.now += 2.5
+    # another address is not held up meanwhile
+    elsewhere = TestClient(app, client=("10.0.0.9", 50000))
+    assert elsewhere.get("/login", params={"token": "wrong"}).status_code == 401
+
+    signed_in = log_in("s3cret-token")
+    assert signed_in.status_code == 200 and signed_in.url.path == "/"
+    assert client.cookies.get(TOKEN_COOKIE) == "s3cret-token"
+    client.get("/login")  # the sign-in form again (its CSRF token is not a signed-in one)
+    csrf = client.cookies[CSRF_COOKIE]
+    for _ in range(5):  # a right token forgives the wrong ones
+        assert log_in("guess").status_code == 401
+    assert log_in("guess").status_code == 429
+    clock.now += 3600 + 1  # and so does an hour without a wrong one
+    for _ in range(5):
+        assert log_in("guess").status_code == 401
+
+
+def test_wrong_bearer_and_cookie_tokens_are_throttled_too(workspace: Workspace) -> None:
+    clock = FakeClock()
+    client = TestClient(create_app(workspace, token="s3cret-token", clock=clock))
+    for _ in range(5):
+        assert client.get("/", headers={"Authorization": "Bearer guess"}).status_code == 401
+    locked = client.get("/", headers={"Authorization": "Bearer s3cret-token"})
+    assert locked.status_code == 429 and locked.headers["retry-after"] == "1"
+    client.cookies.set(TOKEN_COOKIE, "s3cret-token", domain=COOKIE_DOMAIN)
+    assert client.get("/").status_code == 429
+    clock.now += 1
+    assert client.get("/").status_code == 200
+
+    stale = TestClient(create_app(workspace, token="s3cret-token", clock=clock))
+    stale.cookies.set(TOKEN_COOKIE, "an-old-token", domain=COOKIE_DOMAIN)
+    assert stale.get("/").status_code == 401
+    assert TOKEN_COOKIE not in stale.cookies  # a wrong cookie is dropped, not sent again and again
+
+
 def test_allowed_hosts_refuse_other_host_names(workspace: Workspace) -> None:
     client = TestClient(
         create_app(workspace, allowed_hosts=["127.0.0.1"]), base_url="http://127.0.0.1"
@@ -423,6 +599,58 @@ def test_try_answer_runs_in_the_sandbox(
         == 400
     )
     assert page.status_code == 200
+
+
+def test_try_answer_refuses_a_sample_index_out_of_range(workspace: Workspace) -> None:
+    candidate_id = queue_candidate(workspace, "knap_index")
+    client = client_for(workspace)
+    url = f"/candidates/{candidate_id}/try"
+    csrf = csrf_of(client)
+    assert client.get(f"/candidates/{candidate_id}").status_code == 200  # 15 sample cases
+    refused = ["-1", "-15", "15", "99", "", "abc", "1e1", "0x1", " 1", "1.0", "١", "9" * 5000]
+    for sample in refused:
+        response = client.post(url, data={CSRF_FIELD: csrf, "sample": sample, "response": "1"})
+        assert response.status_code == 400, sample
+        assert "pick one numbered from 0 to 14" in response.text, sample
+        assert 'id="try-score"' not in response.text
+    missing = client.post(url, data={CSRF_FIELD: csrf, "response": "1"})
+    assert missing.status_code == 400 and "no sample case picked: pick one" in missing.text
+    for sample in ("0", "14"):
+        response = client.post(url, data={CSRF_FIELD: csrf, "sample": sample, "response": "1"})
+        assert response.status_code == 200 and 'id="try-score"' in response.text
+        assert re.search(rf'<option value="{sample}" selected>#{sample} ', response.text)
+
+    code = knapsack_code("knap_no_samples").replace(
+        "    def generate(self) -> dict[str, Any]:\n",
+        "    def generate(self) -> dict[str, Any]:\n        raise RuntimeError('boom')\n",
+    )
+    broken = queue_candidate(workspace, "knap_no_samples", code=code)
+    response = client.post(
+        f"/candidates/{broken}/try", data={CSRF_FIELD: csrf, "sample": "0", "response": "1"}
+    )
+    assert response.status_code == 400 and "has no sample cases to try" in response.text
+
+
+def test_out_of_range_candidate_ids_are_404_on_every_route(workspace: Workspace) -> None:
+    candidate_id = queue_candidate(workspace, "knap_ids")
+    client = client_for(workspace)
+    csrf = csrf_of(client)
+    data = {CSRF_FIELD: csrf, "sample": "0", "response": "1", "action": "approve", "reviewer": "a"}
+    ids = [str(2**63), str(2**64), "9" * 400, "-1", str(-(2**63) - 1), "0", "abc"]
+    for given in ids:
+        responses = [
+            client.get(f"/candidates/{given}"),
+            client.post(f"/candidates/{given}/try", data=data),
+            client.post(f"/candidates/{given}/decide", data=data),
+        ]
+        for response in responses:
+            assert response.status_code == 404, (given, response.request.url)
+            assert "candidate ids are whole numbers from 1 to 9223372036854775807" in response.text
+        # the CSRF check still comes first
+        assert client.post(f"/candidates/{given}/decide", data={}).status_code == 403
+    assert client.get(f"/candidates/{2**63 - 1}").status_code == 404  # in range, unknown
+    assert client.get(f"/candidates/{candidate_id}").status_code == 200
+    assert QueueStore(workspace.database).events(candidate_id) == []
 
 
 # -- decisions: candidates drafted by the pipeline (a graph thread to resume) ----------------------
