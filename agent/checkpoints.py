@@ -3,7 +3,7 @@
 A team that wants one shared checkpoint store points every campforge command (drafting and
 reviewing) at the same database with `CAMPFORGE_CHECKPOINTS=postgresql://user:pass@host/db` (or
 `campforge draft --checkpoints URL`); the tables are created on first use. Anything else is a
-path to a SQLite file.
+path to a SQLite file; a damaged SQLite file raises `agent.dbhealth.BrokenStateError` when opened.
 """
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from langgraph.checkpoint.base import BaseCheckpointSaver
+
+from agent.dbhealth import ensure_sound
 
 POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 
@@ -60,6 +62,11 @@ def open_store(location: str | Path) -> CheckpointStore:
         connection = sqlite3.connect(location, check_same_thread=False)
     except sqlite3.Error as error:
         raise CheckpointStoreError(f"cannot open the checkpoints at {location}: {error}") from None
+    try:
+        ensure_sound(connection, Path(location))  # damage is reported here, not mid-graph
+    except BaseException:
+        connection.close()
+        raise
     return CheckpointStore(SqliteSaver(connection), connection)
 
 

@@ -7,11 +7,13 @@ print a traceback.
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
+import click
 import typer
 from rich.console import Console
 from rich.progress import (
@@ -23,15 +25,34 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 from rich.table import Table
+from rich.text import Text
+from typer.core import TyperGroup
 
 import generated_bootcamps
 from agent.spec import Spec, SpecError, load_specs
 from generated_bootcamps import catalog, export
 
+
+class CampforgeGroup(TyperGroup):
+    """The top-level command group: broken or unusable state (a damaged database, a directory that
+    is not campforge's), found by any command, is one line and exit 2."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from agent.dbhealth import BrokenStateError
+        from agent.workspace import WorkspaceError
+
+        try:
+            return super().invoke(ctx)
+        except (BrokenStateError, WorkspaceError) as error:
+            err.print(Text("error: ", style="bold red") + Text(str(error)))
+            raise typer.Exit(2) from None
+
+
 app = typer.Typer(
     help="campforge: draft, self-test, review and catalog verifiable reasoning tasks (bootcamps).",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    cls=CampforgeGroup,
 )
 catalog_app = typer.Typer(help="Browse the catalog of bootcamps.", no_args_is_help=True)
 app.add_typer(catalog_app, name="catalog")
@@ -343,6 +364,43 @@ def draft(
         )
     broken = [o for o in everything if o.outcome in ("error", "invalid")]
     raise typer.Exit(1 if broken else 0)
+
+
+@app.command()
+def doctor(
+    home: Annotated[Path | None, typer.Option(help="State directory (default .campforge).")] = None,
+    checkpoints: Annotated[
+        str | None,
+        typer.Option(
+            help="The graph's checkpoints (default $CAMPFORGE_CHECKPOINTS, else checkpoints.db "
+            "in the state directory); a postgresql:// URL is not checked."
+        ),
+    ] = None,
+    repair: Annotated[
+        bool,
+        typer.Option(
+            "--repair",
+            help="Repair what is broken: a damaged file is moved aside as <name>.broken-<time> "
+            "(never deleted); campforge.db is restored from its newest good backup (in "
+            "backups/), or else started afresh with the rows still readable; checkpoints.db is "
+            "started afresh with the rows still readable. Stop `review serve` and drafts first.",
+        ),
+    ] = False,
+) -> None:
+    """Check campforge's state: the workspace is private, campforge.db (the review queue) and
+    checkpoints.db are sound (PRAGMA integrity_check) and the queue's schema is known.
+
+    Exit 0: healthy (or, with --repair, everything repaired); 1: problems found (without
+    --repair), or some could not be repaired; 2: no campforge workspace there."""
+    from agent.dbhealth import doctor as run_doctor
+    from agent.workspace import Workspace
+
+    root = Workspace.location(home)
+    location = checkpoints or Workspace(root, os.environ.get("CAMPFORGE_CHECKPOINTS")).checkpoints
+    report = run_doctor(root, location, repair=repair)
+    for line in report.lines:
+        out.print(Text(line), soft_wrap=True)
+    raise typer.Exit(report.exit_code)
 
 
 app.add_typer(_review_app(), name="review")

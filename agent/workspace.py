@@ -2,16 +2,39 @@
 
 One SQLite database (`campforge.db`: runs, the review queue and its audit trail, LLM
 transcripts), the graph's checkpoints (`checkpoints.db`, or the Postgres database named by
-$CAMPFORGE_CHECKPOINTS: see `agent.checkpoints`) and every drafted module (`drafts/`).
+$CAMPFORGE_CHECKPOINTS: see `agent.checkpoints`), every drafted module (`drafts/`) and the
+queue's backups (`backups/`).
+
 The directory is private (mode 700): sandboxed candidates run under other uids and must not
-read the review database.
+read the review database. Campforge creates it with that mode and marks it as its own (a
+`.campforge-workspace` file); it never changes the mode of a directory it did not create. Given
+(`--home`, $CAMPFORGE_HOME) an existing directory, it uses it only if it is campforge's (marked,
+holding a `campforge.db`, or holding nothing but campforge's files, e.g. empty) and private;
+otherwise it refuses with one line saying why, and changes nothing.
 """
 
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
+
+PRIVATE = 0o700
+MARKER = ".campforge-workspace"
+MARKER_TEXT = (
+    "This directory holds campforge's state: the review queue (campforge.db), the graph's\n"
+    "checkpoints, drafts and backups. Keep it private (mode 700). See `campforge doctor`.\n"
+)
+# What campforge itself puts in a workspace: a directory holding only these is campforge's.
+DATABASE_FILES = {
+    f"{db}{side}" for db in ("campforge.db", "checkpoints.db") for side in ("", "-wal", "-shm")
+}
+OWN_ENTRIES = frozenset({MARKER, "drafts", "backups", *DATABASE_FILES})
+
+
+class WorkspaceError(ValueError):
+    """The state directory cannot be used: not campforge's, open to other users, not a directory."""
 
 
 @dataclass(frozen=True)
@@ -22,12 +45,37 @@ class Workspace:
     @classmethod
     def open(cls, root: Path | str | None = None, checkpoints: str | None = None) -> Workspace:
         """The workspace at `root` (default: $CAMPFORGE_HOME or ./.campforge), created if needed;
-        its checkpoints in `checkpoints` (default: $CAMPFORGE_CHECKPOINTS, else in the root)."""
-        path = Path(root or os.environ.get("CAMPFORGE_HOME") or ".campforge").resolve()
-        path.mkdir(parents=True, exist_ok=True)
-        path.chmod(0o700)
+        its checkpoints in `checkpoints` (default: $CAMPFORGE_CHECKPOINTS, else in the root).
+
+        Raises WorkspaceError for a directory that is not campforge's or not private."""
+        path = cls.location(root)
+        if not _create_private(path):
+            cls.ensure_campforge_directory(path)
+            _ensure_private(path)
+            if not (path / MARKER).exists():
+                (path / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
         (path / "drafts").mkdir(exist_ok=True)
         return cls(path, checkpoints or os.environ.get("CAMPFORGE_CHECKPOINTS") or None)
+
+    @staticmethod
+    def location(root: Path | str | None = None) -> Path:
+        """Where the workspace is (nothing is created): `root`, $CAMPFORGE_HOME or ./.campforge."""
+        return Path(root or os.environ.get("CAMPFORGE_HOME") or ".campforge").resolve()
+
+    @staticmethod
+    def ensure_campforge_directory(path: Path) -> None:
+        """Raise WorkspaceError unless `path` is a directory campforge may use as its own."""
+        if not path.is_dir():
+            raise WorkspaceError(f"{path} is not a directory: give --home a directory")
+        if (path / MARKER).exists() or (path / "campforge.db").exists():
+            return
+        strangers = sorted(entry.name for entry in path.iterdir() if entry.name not in OWN_ENTRIES)
+        if strangers:
+            raise WorkspaceError(
+                f"{path} is not a campforge workspace (it holds {strangers[0]!r} and no "
+                f"{MARKER}): campforge changes nothing there; give --home (or $CAMPFORGE_HOME) "
+                "a new or empty directory"
+            )
 
     @property
     def database(self) -> Path:
@@ -42,3 +90,25 @@ class Workspace:
         directory = self.root / "drafts" / run_id / spec_name
         directory.mkdir(parents=True, exist_ok=True)
         return directory
+
+
+def _create_private(path: Path) -> bool:
+    """Create the workspace directory, private and marked; False when it already exists."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        path.mkdir(mode=PRIVATE)
+    except FileExistsError:
+        return False
+    path.chmod(PRIVATE)  # campforge made it: 700 whatever the umask
+    (path / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+    return True
+
+
+def _ensure_private(path: Path) -> None:
+    mode = stat.S_IMODE(path.stat().st_mode)
+    if mode & 0o077:
+        raise WorkspaceError(
+            f"{path} is open to other users (mode {mode:o}); campforge's state must be private "
+            f"(700) because sandboxed candidates run under other uids: run `chmod 700 {path}` "
+            "or give a new directory (campforge does not change the mode of an existing directory)"
+        )

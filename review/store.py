@@ -3,20 +3,37 @@
 A candidate is the best passing draft of one spec in one run (its graph thread). Every decision
 (approve, reject, request changes) is kept as an event, with who made it and when; a candidate's
 `status` is derived from its last decision (pending -> approved/merged, rejected, changes).
+
+The schema's version is kept in `PRAGMA user_version`; `MIGRATIONS[n]` takes a database from
+version n to n + 1. Before migrating a database that holds tables, the store backs it up into
+`<home>/backups` (`agent.dbhealth.backup_database`). A damaged file raises
+`agent.dbhealth.BrokenStateError` (one line: the file, the problem, what to do).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
+
+from agent.dbhealth import (
+    BrokenStateError,
+    backup_database,
+    damaged,
+    ensure_sound,
+    is_corruption,
+    table_names,
+    user_version,
+)
 
 MAX_ID = 2**63 - 1  # the largest SQLite rowid
 STATUSES = ("pending", "approved", "merged", "rejected", "changes_requested", "superseded")
@@ -55,6 +72,26 @@ CREATE TABLE IF NOT EXISTS events (
     created_at TEXT NOT NULL
 );
 """
+QUEUE_TABLES = frozenset({"candidates", "events"})
+
+
+def create_schema(db: sqlite3.Connection) -> None:
+    """Version 1: the queue's tables."""
+    for statement in SCHEMA.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
+# MIGRATIONS[n] takes the schema from version n to n + 1 (inside one transaction).
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [create_schema]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def create_newest(db: sqlite3.Connection) -> None:
+    """The newest schema in an empty database, stamped with its version."""
+    for step in MIGRATIONS:
+        step(db)
+    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
 
 class Candidate(BaseModel):
@@ -114,21 +151,40 @@ class QueueStore:
     """The queue in SQLite (WAL mode, safe across threads and processes)."""
 
     def __init__(self, path: Path):
-        self.path = path
+        self.path = Path(path)
         self._local = threading.local()
-        with self.connection() as db:
-            db.executescript(SCHEMA)
+        if not self.path.exists():
+            _create_database(self.path)
+        elif self.path.stat().st_size == 0:  # campforge never leaves it empty: it was truncated
+            raise BrokenStateError(self.path, "it is empty (0 bytes): it was truncated")
+        try:
+            with self.connection() as db:
+                ensure_sound(db, self.path)
+                _migrate(db, self.path)
+        except BaseException:
+            self.close()
+            raise
 
     @contextmanager
     def connection(self) -> Iterator[sqlite3.Connection]:
+        """This thread's connection; a damaged file raises BrokenStateError, naming it."""
+        try:
+            db = getattr(self._local, "db", None)
+            if db is None:
+                db = _connect(self.path)
+                self._local.db = db
+            yield db
+        except sqlite3.DatabaseError as error:
+            if is_corruption(error):
+                raise damaged(self.path, error) from None
+            raise
+
+    def close(self) -> None:
+        """Close this thread's connection (the next use opens another)."""
         db = getattr(self._local, "db", None)
-        if db is None:
-            db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-            db.row_factory = sqlite3.Row
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA busy_timeout=30000")
-            self._local.db = db
-        yield db
+        if db is not None:
+            self._local.db = None
+            db.close()
 
     def add(self, **fields: Any) -> int:
         """Queue a candidate; the same (thread, attempt) queued again returns the same id."""
@@ -246,3 +302,61 @@ def _candidate(row: sqlite3.Row) -> Candidate:
     data["report"] = json.loads(data["report"])
     data["novelty"] = json.loads(data["novelty"] or "{}")
     return Candidate(**data)
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    db = sqlite3.connect(path, timeout=30, isolation_level=None)
+    db.row_factory = sqlite3.Row
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA busy_timeout=30000")
+    return db
+
+
+def _create_database(path: Path) -> None:
+    """Make a new queue at `path`, whole or not at all: built aside, then linked into place.
+
+    So campforge never leaves an empty campforge.db behind (an empty one was truncated), and two
+    processes creating it at once end with one of their files."""
+    partial = path.with_name(f".{path.name}.{os.getpid()}-{threading.get_ident()}.new")
+    try:
+        with contextlib.closing(_connect(partial)) as db:
+            db.execute("BEGIN IMMEDIATE")
+            create_newest(db)
+            db.execute("COMMIT")
+        try:
+            os.link(partial, path)  # fails if another process made it first: theirs is kept
+        except FileExistsError:
+            pass
+        except OSError:  # a file system without hard links
+            if not path.exists():
+                os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+def _migrate(db: sqlite3.Connection, path: Path) -> None:
+    """Bring the schema to SCHEMA_VERSION, backing the database up first if it holds tables."""
+    version = user_version(db)
+    if version == SCHEMA_VERSION:
+        return
+    if version > SCHEMA_VERSION:
+        raise BrokenStateError(
+            path,
+            f"its schema version {version} is newer than this campforge knows ({SCHEMA_VERSION})",
+            "upgrade campforge (the file is left as it is)",
+        )
+    tables = table_names(db)
+    if tables:
+        backup_database(db, path, version)
+    # Version 0 with the queue's tables: the schema before versions existed, i.e. version 1.
+    first = 1 if version == 0 and tables >= QUEUE_TABLES else version
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        if user_version(db) == version:  # not migrated meanwhile by another process
+            for step in MIGRATIONS[first:]:
+                step(db)
+            db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        db.execute("COMMIT")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
