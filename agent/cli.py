@@ -203,16 +203,27 @@ def generate(
 
 
 def resolve_candidate(target: str) -> tuple[Path, Spec | None]:
-    """A module path, or a catalog name (with the spec stored beside it, if any)."""
+    """A module path, or a catalog name (with the spec stored beside it, if any). Anything else
+    (a directory, a device, a file that is not Python) raises ValueError saying what to give."""
     path = Path(target)
+    wanted = "give a bootcamp module file (.py) or a catalog name"
     if path.is_file():
+        if path.suffix != ".py":
+            raise ValueError(f"{target} is not a Python file: {wanted}")
         return path, None
+    if path.suffix != ".py" and "/" not in target and target in catalog.names():
+        return _catalog_candidate(target)  # even if a directory has the same name
+    if path.is_dir():
+        raise ValueError(f"{target} is a directory: {wanted}")
+    if path.exists():
+        raise ValueError(f"{target} is not a regular file: {wanted}")
     if path.suffix == ".py" or "/" in target:
         raise ValueError(f"no such file: {target}")
-    try:
-        entry = catalog.entry(target)
-    except catalog.UnknownBootcampError:
-        raise ValueError(f"{target!r} is neither a file nor a catalog bootcamp") from None
+    raise ValueError(f"{target!r} is neither a file nor a catalog bootcamp")
+
+
+def _catalog_candidate(name: str) -> tuple[Path, Spec | None]:
+    entry = catalog.entry(name)
     module = catalog.catalog_dir() / entry.path
     stored = module.parent / "spec.md"
     return module, (load_specs(stored)[0] if stored.exists() else None)

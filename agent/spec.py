@@ -24,21 +24,28 @@ answer), and optional fenced blocks that supply parts directly, tagged with the 
 
 A file may hold several specs: each then starts with its own front matter block (a `---` line
 followed by `key: value` lines and a closing `---`). Errors name the file, the line and the problem.
+A spec file may be at most MAX_SPEC_BYTES long (a spec's text is stored with every checkpoint and
+shown on the review page).
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import yaml
 
 from generated_bootcamps.contract import PARTS, REQUIRED_PARTS
 
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
+# The largest spec file accepted: the examples are under 4 KiB, so 256 KiB leaves room for a file
+# of dozens of specs, while keeping checkpoints and the review page small.
+MAX_SPEC_BYTES = 256 * 1024
 _FENCE = re.compile(r"^(\s*)(`{3,}|~{3,})\s*([^`]*)$")
 _FRONT_KEY = re.compile(r"^[A-Za-z_][\w-]*\s*:")
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
@@ -100,17 +107,25 @@ class Spec:
 
 
 def load_specs(path: Path | str) -> list[Spec]:
-    """Every spec in a markdown file. Raises SpecError for the first malformed one."""
+    """Every spec in a markdown file. Raises SpecError for the first malformed one, or for a file
+    over MAX_SPEC_BYTES (read no further than that, so a huge file or a device costs nothing)."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as stream:
+            data = stream.read(MAX_SPEC_BYTES + 1)
+            if len(data) > MAX_SPEC_BYTES:
+                raise _too_large(path, _size_of(stream))
+        text = data.decode("utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise SpecError(path, 0, f"cannot read the spec: {error}") from None
     return parse_specs(text, path)
 
 
 def parse_specs(text: str, path: Path | str = "<spec>") -> list[Spec]:
-    """Every spec in a markdown text."""
+    """Every spec in a markdown text (at most MAX_SPEC_BYTES of UTF-8)."""
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size > MAX_SPEC_BYTES:
+        raise _too_large(path, size)
     lines = text.splitlines()
     starts = _front_matter_starts(lines)
     if not starts or any(line.strip() for line in lines[: starts[0]]):
@@ -125,6 +140,23 @@ def parse_specs(text: str, path: Path | str = "<spec>") -> list[Spec]:
             raise SpecError(path, spec.line, f"two specs are named {spec.name!r}")
         seen.add(spec.name)
     return specs
+
+
+def _size_of(stream: BinaryIO) -> int | None:
+    """The size of a regular file; None for a device or a pipe, whose size is unknown."""
+    status = os.fstat(stream.fileno())
+    return status.st_size if stat.S_ISREG(status.st_mode) else None
+
+
+def _too_large(path: Path | str, size: int | None) -> SpecError:
+    cap = f"{MAX_SPEC_BYTES:,} bytes ({MAX_SPEC_BYTES // 1024} KiB)"
+    actual = f"{size:,} bytes, " if size is not None else ""
+    return SpecError(
+        path,
+        0,
+        f"the spec file is {actual}over the cap of {cap}: shorten it or split its specs "
+        "across several files",
+    )
 
 
 def _front_matter_starts(lines: list[str]) -> list[int]:

@@ -10,9 +10,13 @@ For every catalog bootcamp, on n cases sized so one worker exports for about `--
   runs each), its overhead over "bare" and over
   "by hand" (negative: faster), and the speed-up from 1 worker to all;
 - scores/s of reference responses through `reward.score_batch` with 1 worker and every core;
-then the peak memory of `campforge generate --all` at two sizes (streaming keeps it flat).
+then, for `campforge generate --all -n N` at N = 10^6 and 10^8 (`--counts`), a time-boxed run into
+a pipe (stopped after `--stream-seconds`): the time from launching the command to its first record
+(interpreter start and imports included), the records it wrote meanwhile, and the peak RSS (VmHWM)
+of its largest process and the sum over its process tree (an upper bound: pages a worker shares
+with its parent after fork count in both). Streaming keeps all of them flat in N.
 
-    python benchmarks/generate.py [--seconds 2] [--difficulty medium]
+    python benchmarks/generate.py [--seconds 2] [--difficulty medium] [--memory-only]
 """
 
 from __future__ import annotations
@@ -20,10 +24,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import generated_bootcamps
@@ -105,28 +111,87 @@ def score_rates(name: str, seconds: float, difficulty: str, workers: int) -> tup
     return results[0], results[1]
 
 
-MEMORY_PROBE = """
-import resource, sys
-from agent.cli import app
-try:
-    app(sys.argv[1:])
-except SystemExit:
-    pass
-# Our own peak from /proc (ru_maxrss would carry over the RSS of the process that exec'd us),
-# and the largest worker's.
-status = dict(line.split(":", 1) for line in open("/proc/self/status") if ":" in line)
-own = int(status["VmHWM"].split()[0])
-workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-print(max(own, workers), file=sys.stderr)
-"""
+def children_of(pid: int) -> list[int]:
+    """Every live descendant of `pid` (from the parent ids in /proc/*/stat)."""
+    parents: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue  # gone meanwhile
+        parent = int(stat.rsplit(")", 1)[1].split()[1])
+        parents.setdefault(parent, []).append(int(entry.name))
+    found, pending = [], [pid]
+    while pending:
+        for child in parents.get(pending.pop(), []):
+            found.append(child)
+            pending.append(child)
+    return found
 
 
-def peak_memory_mb(count: int, directory: Path) -> float:
-    """Peak RSS (MB) of any one process of `campforge generate --all -n count`."""
-    command = [sys.executable, "-c", MEMORY_PROBE, "generate", "--all", "-n", str(count)]
-    command += ["-o", str(directory / f"mem{count}.jsonl"), "--quiet"]
-    result = subprocess.run(command, check=True, capture_output=True, text=True)
-    return int(result.stderr.split()[-1]) / 1024
+def peak_rss_kb(pid: int) -> int:
+    """The process's own peak RSS (VmHWM; ru_maxrss would carry over its parent's)."""
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            return next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+    except (OSError, StopIteration):
+        return 0
+
+
+@dataclass
+class StreamRun:
+    first_record: float  # seconds from launching the command
+    records: int  # written in the time box
+    largest_mb: float | None  # peak RSS of the largest process (None: it ended in the time box)
+    tree_mb: float | None  # sum of the peaks of every process of the tree
+
+
+def stream_run(count: int, seconds: float, workers: int) -> StreamRun:
+    """Run `campforge generate --all -n count` into a pipe for `seconds`, then stop it."""
+    command = [sys.executable, "-m", "agent.cli", "generate", "--all", "-n", str(count), "-q"]
+    with tempfile.TemporaryDirectory() as scratch:  # its workers' files, left when it is killed
+        started = time.perf_counter()
+        process = subprocess.Popen(
+            [*command, "--workers", str(workers)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,  # so that stopping it stops its workers too
+            env={**os.environ, "TMPDIR": scratch},
+        )
+        assert process.stdout is not None
+        try:
+            process.stdout.readline()
+            first = time.perf_counter() - started
+            records = 1
+            while time.perf_counter() - started < seconds:
+                data = process.stdout.read1(1 << 16)
+                if not data:
+                    break
+                records += data.count(b"\n")
+            pids = [] if process.poll() is not None else [process.pid, *children_of(process.pid)]
+            peaks = [kb for kb in map(peak_rss_kb, pids) if kb]  # 0: it ended meanwhile
+        finally:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+            process.stdout.close()
+    if not peaks:
+        return StreamRun(first, records, None, None)
+    return StreamRun(first, records, max(peaks) / 1024, sum(peaks) / 1024)
+
+
+def report_streaming(counts: list[int], seconds: float, workers: int) -> None:
+    print(f"\n`campforge generate --all -n N` into a pipe, {workers} workers, for {seconds:g} s:")
+    print(f"{'N':>16} {'first record':>12} {'records':>10} {'largest RSS':>11} {'tree RSS':>9}")
+    for count in counts:
+        run = stream_run(count, seconds, workers)
+        memory = (
+            f"{run.largest_mb:9.0f}MB {run.tree_mb:7.0f}MB"
+            if run.largest_mb is not None and run.tree_mb is not None
+            else f"{'(finished)':>11} {'':>9}"
+        )
+        print(f"{count:16,} {run.first_record:11.2f}s {run.records:10,} {memory}")
 
 
 def main() -> None:
@@ -135,8 +200,20 @@ def main() -> None:
         "--seconds", type=float, default=2.0, help="about how long one worker exports each"
     )
     parser.add_argument("--difficulty", default="medium")
+    parser.add_argument(
+        "--counts", type=int, nargs="+", default=[10**6, 10**8], help="-n of the streaming runs"
+    )
+    parser.add_argument(
+        "--stream-seconds", type=float, default=5.0, help="how long each streaming run goes on"
+    )
+    parser.add_argument(
+        "--memory-only", action="store_true", help="only the streaming runs, no throughput table"
+    )
     args = parser.parse_args()
     workers = os.cpu_count() or 1
+    if args.memory_only:
+        report_streaming(args.counts, args.stream_seconds, workers)
+        return
     print(f"difficulty {args.difficulty}; {workers} cores; rates in records/s")
     header = (
         f"{'bootcamp':17} {'n':>8} {'bare':>9} {'by hand':>8} {'export 1w':>9} {'vs bare':>8} "
@@ -163,13 +240,7 @@ def main() -> None:
                 f"{bare / one - 1:8.0%} {hand / one - 1:8.0%} {many:9,.0f} {many / one:7.2f}x "
                 f"{score_one:9,.0f} {score_many:9,.0f} {score_many / score_one:7.2f}x"
             )
-        small, large = 1000, 20000
-        low = peak_memory_mb(small, directory)
-        high = peak_memory_mb(large, directory)
-        print(
-            f"\npeak RSS of any process of `campforge generate --all`: -n {small}: {low:.0f} MB, "
-            f"-n {large}: {high:.0f} MB (ratio {high / low:.2f})"
-        )
+    report_streaming(args.counts, args.stream_seconds, workers)
 
 
 if __name__ == "__main__":

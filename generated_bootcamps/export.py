@@ -5,19 +5,25 @@ can be regenerated on its own (`load(name, difficulty=d, seed=record["seed"]).ge
 output does not depend on how the work is split across processes, and the same arguments always
 give a byte-identical file. Records are made in chunks on a process pool (each worker writes its
 chunk to a scratch file) and appended to the output in order, with a bounded number of chunks in
-flight, so memory stays flat however many records are asked for.
+flight. The chunks are planned lazily, as the pool asks for them, so memory stays flat and the first
+records come out at once however many records are asked for.
+
+A bad output (a directory, an unwritable path, a missing parent outside the current directory) is
+refused before any work, and a run that fails or is interrupted leaves no partial file behind.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import itertools
 import json
 import os
+import stat
 import sys
 import tempfile
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -64,6 +70,10 @@ VERL_SCHEMA = pa.schema(
         ),
     ]
 )
+
+
+class OutputError(ValueError):
+    """The output cannot be written: a directory, an unwritable path, a missing parent, ..."""
 
 
 @dataclass(frozen=True)
@@ -193,18 +203,24 @@ def plan_chunks(
     format: Format,
     size: int = CHUNK_SIZE,
     split: str = "train",
-) -> list[Chunk]:
+) -> Iterator[Chunk]:
     """Split `count` records per bootcamp and difficulty into chunks of `size`, in output order:
-    bootcamp by bootcamp, and within one, difficulty by difficulty."""
-    chunks: list[Chunk] = []
+    bootcamp by bootcamp, and within one, difficulty by difficulty.
+
+    A generator: each chunk is planned when it is asked for, so planning takes the same time and
+    memory for ten records as for ten billion."""
     offset = 0
     for name in names:
         for level in difficulties_of(name, difficulty):
             for start in range(0, count, size):
                 stop = min(start + size, count)
-                chunks.append(Chunk(name, level, seed, start, stop, offset, format, split))
+                yield Chunk(name, level, seed, start, stop, offset, format, split)
                 offset += stop - start
-    return chunks
+
+
+def count_chunks(count: int, size: int, shares: int) -> int:
+    """How many chunks `plan_chunks` yields for `shares` (bootcamp, difficulty) pairs."""
+    return shares * -(-count // size)
 
 
 def difficulties_of(name: str, difficulty: str | Sequence[str | None] | None) -> list[str | None]:
@@ -229,9 +245,10 @@ def difficulties_of(name: str, difficulty: str | Sequence[str | None] | None) ->
     return list(dict.fromkeys(levels))  # each once, in the order asked
 
 
-def rendered_chunks(chunks: Sequence[Chunk], workers: int) -> Iterator[tuple[Chunk, Any]]:
+def rendered_chunks(chunks: Iterable[Chunk], workers: int) -> Iterator[tuple[Chunk, Any]]:
     """Render chunks on `workers` processes, yielding them in order with a bounded window (at
-    most two chunks per worker are rendered ahead of the writer, so memory stays flat)."""
+    most two chunks per worker are rendered ahead of the writer, and `chunks` is consumed only as
+    the window moves, so memory stays flat)."""
     if workers <= 1:
         for chunk in chunks:
             yield chunk, render_chunk(chunk)
@@ -252,16 +269,140 @@ def rendered_chunks(chunks: Sequence[Chunk], workers: int) -> Iterator[tuple[Chu
             yield chunk, _read_chunk_file(future.result(), chunk.format)
 
 
+def _make_parents(output: str) -> list[Path]:
+    """Create the missing directories above `output`, but only under the current directory (so
+    `-o data/train.jsonl` works in a fresh checkout, while a typo such as `-o /nonexistent/x`
+    does not create directories elsewhere). Returns the directories created, outermost first."""
+    parent = Path(os.path.abspath(output)).parent
+    missing: list[Path] = []
+    while not parent.exists() and not parent.is_symlink():
+        missing.append(parent)
+        parent = parent.parent
+    if not parent.is_dir():
+        raise OutputError(f"{parent} is not a directory: cannot write {output} under it")
+    if not missing:
+        return []
+    if not parent.resolve().is_relative_to(Path.cwd().resolve()):
+        raise OutputError(
+            f"parent directory {missing[0]} does not exist: create it first (missing "
+            "directories are created only under the current directory)"
+        )
+    created: list[Path] = []
+    for directory in reversed(missing):
+        try:
+            directory.mkdir()
+        except OSError as error:
+            _remove_directories(created)
+            raise OutputError(f"cannot create directory {directory}: {error.strerror}") from None
+        created.append(directory)
+    return created
+
+
+def _remove_directories(created: list[Path]) -> None:
+    for directory in reversed(created):
+        with contextlib.suppress(OSError):  # not empty (someone else wrote there): leave it
+            directory.rmdir()
+
+
 @contextmanager
 def _byte_sink(output: str) -> Iterator[IO[bytes]]:
-    """The file to write JSONL to: stdout for "-"."""
+    """The stream to write to: stdout for "-", else the file, checked and opened before any work.
+
+    A directory, an unwritable path or a missing parent raises OutputError. If the body fails or
+    is interrupted, the partial file (and any directory made for it) is removed."""
     if output == "-":
         sys.stdout.flush()
         yield sys.stdout.buffer
         sys.stdout.buffer.flush()
         return
-    with open(output, "wb") as stream:
-        yield stream
+    if not output:
+        raise OutputError("the output name is empty: give a file name, or - for stdout")
+    if Path(output).is_dir() or output.endswith(os.sep):
+        what = "is a directory" if Path(output).is_dir() else f"ends with {os.sep}"
+        example = os.path.join(output, "train.jsonl")
+        raise OutputError(f"{output} {what}: give a file name, e.g. {example}")
+    created = _make_parents(output)
+    try:
+        stream = open(output, "wb")  # noqa: SIM115 - closed below, whatever happens
+    except OSError as error:
+        _remove_directories(created)
+        raise OutputError(f"cannot write {output}: {error.strerror or error}") from None
+    regular = stat.S_ISREG(os.fstat(stream.fileno()).st_mode)  # not /dev/null, a pipe, ...
+    try:
+        try:
+            yield stream
+        finally:
+            with _writing(output):
+                stream.close()
+    except BaseException:
+        if regular:
+            with contextlib.suppress(OSError):  # e.g. /proc/version: "regular", not removable
+                Path(output).unlink(missing_ok=True)
+        _remove_directories(created)
+        raise
+
+
+@contextmanager
+def _writing(output: str) -> Iterator[None]:
+    """An OSError from writing to or closing the output becomes an OutputError naming it (and
+    only those: an OSError from a worker's scratch file is not about the output)."""
+    try:
+        yield
+    except OSError as error:
+        raise OutputError(f"cannot write {output}: {error.strerror or error}") from None
+
+
+def _write_lines(
+    output: str,
+    stream: IO[bytes],
+    rendered: Iterable[tuple[Chunk, bytes]],
+    on_progress: Callable[[int], None] | None,
+) -> int:
+    written = 0
+    for chunk, lines in rendered:
+        with _writing(output):
+            stream.write(lines)
+        written += chunk.stop - chunk.start
+        if on_progress:
+            on_progress(chunk.stop - chunk.start)
+    return written
+
+
+def _write_parquet(
+    output: str,
+    stream: IO[bytes],
+    rendered: Iterable[tuple[Chunk, pa.RecordBatch]],
+    on_progress: Callable[[int], None] | None,
+) -> int:
+    """Row groups of exactly PARQUET_ROW_GROUP rows (the last one excepted), whatever the chunk
+    size: the chunk size depends on the worker count, and the file must not."""
+    written = 0
+    writer = pq.ParquetWriter(stream, VERL_SCHEMA)
+    try:
+        buffered: list[pa.RecordBatch] = []
+        rows = 0
+        for chunk, batch in rendered:
+            buffered.append(batch)
+            rows += batch.num_rows
+            if rows >= PARQUET_ROW_GROUP:
+                table = pa.Table.from_batches(buffered, VERL_SCHEMA)
+                whole = rows - rows % PARQUET_ROW_GROUP
+                # Contiguous columns: pages must not depend on where the chunks ended either.
+                ready = table.slice(0, whole).combine_chunks()
+                with _writing(output):
+                    writer.write_table(ready, row_group_size=PARQUET_ROW_GROUP)
+                buffered = table.slice(whole).to_batches()
+                rows -= whole
+            written += chunk.stop - chunk.start
+            if on_progress:
+                on_progress(chunk.stop - chunk.start)
+        if buffered:
+            with _writing(output):
+                writer.write_table(pa.Table.from_batches(buffered, VERL_SCHEMA).combine_chunks())
+    finally:
+        with _writing(output):
+            writer.close()  # the footer
+    return written
 
 
 def write_dataset(
@@ -295,36 +436,15 @@ def write_dataset(
     if format == "parquet" and output == "-":
         raise ValueError("parquet needs a file: give -o FILE.parquet")
     # Every name and difficulty is checked here, before any work (a clear, early error).
-    total = count * sum(len(difficulties_of(name, difficulty)) for name in names)
+    shares = sum(len(difficulties_of(name, difficulty)) for name in names)
     workers = max(1, workers or os.cpu_count() or 1)
-    size = chunk_size(total, workers)
+    size = chunk_size(count * shares, workers)
+    workers = min(workers, count_chunks(count, size, shares)) or 1
     chunks = plan_chunks(
         names, count, difficulty=difficulty, seed=seed, format=format, size=size, split=split
     )
-    workers = min(workers, len(chunks)) or 1
-    if output != "-":
-        Path(output).parent.mkdir(parents=True, exist_ok=True)
-    written = 0
-    if format in TEXT_FORMATS:
-        with _byte_sink(output) as stream:
-            for chunk, lines in rendered_chunks(chunks, workers):
-                stream.write(lines)
-                written += chunk.stop - chunk.start
-                if on_progress:
-                    on_progress(chunk.stop - chunk.start)
-        return written
-    with pq.ParquetWriter(output, VERL_SCHEMA) as writer:
-        buffered: list[pa.RecordBatch] = []
-        rows = 0
-        for chunk, batch in rendered_chunks(chunks, workers):
-            buffered.append(batch)
-            rows += batch.num_rows
-            if rows >= PARQUET_ROW_GROUP:
-                writer.write_table(pa.Table.from_batches(buffered, VERL_SCHEMA))
-                buffered, rows = [], 0
-            written += chunk.stop - chunk.start
-            if on_progress:
-                on_progress(chunk.stop - chunk.start)
-        if buffered:
-            writer.write_table(pa.Table.from_batches(buffered, VERL_SCHEMA))
-    return written
+    with _byte_sink(output) as stream:
+        rendered = rendered_chunks(chunks, workers)
+        if format in TEXT_FORMATS:
+            return _write_lines(output, stream, rendered, on_progress)
+        return _write_parquet(output, stream, rendered, on_progress)

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
+import select
+import signal
 import subprocess
 import sys
+import tracemalloc
 
 import pyarrow.parquet as pq
 import pytest
@@ -84,9 +88,10 @@ def test_parquet_has_verls_layout_and_is_deterministic(tmp_path):
 
 def test_chunk_split_does_not_change_the_records():
     name = generated_bootcamps.names()[0]
-    whole = export.plan_chunks([name], 10, difficulty="easy", seed=1, format="jsonl", size=10)
-    split = export.plan_chunks([name], 10, difficulty="easy", seed=1, format="jsonl", size=3)
-    assert len(split) == 4
+    plan = export.plan_chunks
+    whole = list(plan([name], 10, difficulty="easy", seed=1, format="jsonl", size=10))
+    split = list(plan([name], 10, difficulty="easy", seed=1, format="jsonl", size=3))
+    assert len(split) == 4 == export.count_chunks(10, 3, shares=1)
     assert b"".join(export.render_chunk(chunk) for chunk in split) == export.render_chunk(whole[0])
 
 
@@ -154,9 +159,12 @@ def test_cli_generate_writes_stdout_and_reports_bad_input_in_one_line(tmp_path):
 
 
 def test_cli_generate_all_to_parquet_file(tmp_path):
-    target = tmp_path / "out" / "train.parquet"
-    result = run_cli("generate", "--all", "-n", "4", "-o", str(target), "--quiet")
+    # A missing directory under the current one is created (`-o data/train.parquet`).
+    result = run_cli(
+        "generate", "--all", "-n", "4", "-o", "out/train.parquet", "--quiet", cwd=tmp_path
+    )
     assert result.returncode == 0, result.stderr
+    target = tmp_path / "out" / "train.parquet"
     assert pq.read_table(target).num_rows == 4 * len(generated_bootcamps.names())
 
 
@@ -170,3 +178,133 @@ def test_cli_catalog_list_and_show():
     assert "score 1.0" in shown.stdout
     missing = run_cli("catalog", "show", "nope")
     assert missing.returncode == 2 and "unknown bootcamp 'nope'" in missing.stderr
+
+
+def traced_peak(action):
+    """Peak bytes the Python allocator handed out while `action` ran."""
+    tracemalloc.start()
+    try:
+        action()
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_planning_yields_the_first_chunk_without_planning_the_rest():
+    name = generated_bootcamps.names()[0]
+    first = []
+
+    def plan_a_hundred_million_records_each_difficulty():
+        plan = export.plan_chunks([name], 10**8, difficulty="all", seed=0, format="jsonl")
+        first.append(next(iter(plan)))
+
+    export.difficulties_of(name, "all")  # imports the bootcamp outside the measure
+    # A list of every chunk would be ~300,000 chunks here (tens of MB).
+    assert traced_peak(plan_a_hundred_million_records_each_difficulty) < 64 * 1024
+    assert (first[0].start, first[0].stop, first[0].offset) == (0, export.CHUNK_SIZE, 0)
+    levels = len(generated_bootcamps.get(name).difficulties)
+    assert export.count_chunks(10**8, export.CHUNK_SIZE, levels) == levels * 97657
+
+
+class Enough(Exception):
+    """Raised by on_progress to stop an export after its first chunk."""
+
+
+def stop_at_first_chunk(records):
+    raise Enough
+
+
+def test_an_export_of_a_hundred_million_records_starts_in_flat_memory(tmp_path):
+    name = generated_bootcamps.names()[0]
+
+    def start_exporting():
+        with pytest.raises(Enough):
+            export.write_dataset(
+                [name], 10**8, tmp_path / "big.jsonl", workers=1, on_progress=stop_at_first_chunk
+            )
+
+    export.difficulties_of(name, "all")  # imports the bootcamp outside the measure
+    # One chunk's records (about a MB); planning every chunk first took tens of MB.
+    assert traced_peak(start_exporting) < 8 * 2**20
+
+
+def test_parquet_row_groups_and_bytes_do_not_depend_on_the_worker_count(tmp_path, monkeypatch):
+    # With 2 workers the chunks are 32 records (small exports are split finer), with 1 they are
+    # whole shares of 300: row groups must still fall every PARQUET_ROW_GROUP rows.
+    monkeypatch.setattr(export, "PARQUET_ROW_GROUP", 100)
+    name = generated_bootcamps.names()[0]
+    files = []
+    for workers in (1, 2):
+        path = tmp_path / f"w{workers}.parquet"
+        export.write_dataset([name], 300, path, difficulty="easy,hard", workers=workers)
+        files.append(path)
+    metadata = pq.ParquetFile(files[0]).metadata
+    assert [metadata.row_group(i).num_rows for i in range(metadata.num_row_groups)] == [100] * 6
+    assert files[0].read_bytes() == files[1].read_bytes()
+
+
+def process_peak_kb(pid):
+    with open(f"/proc/{pid}/status") as status:
+        line = next(line for line in status if line.startswith("VmHWM:"))
+    return int(line.split()[1])
+
+
+def test_cli_generate_ten_billion_records_prints_the_first_one_in_flat_memory(tmp_path):
+    name = generated_bootcamps.names()[0]
+    command = [sys.executable, "-m", "agent.cli", "generate", name, "-n", "10000000000"]
+    process = subprocess.Popen(
+        [*command, "--workers", "2", "--quiet"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,  # the workers too are killed with its process group below
+        env={**os.environ, "TMPDIR": str(tmp_path)},  # its scratch files die with tmp_path
+    )
+    try:
+        # A guard against hanging, not a timing: planning first took minutes and gigabytes.
+        ready, _, _ = select.select([process.stdout], [], [], 120)
+        assert ready, "no record within 120 s"
+        first = json.loads(process.stdout.readline())
+        peak_mb = process_peak_kb(process.pid) / 1024
+    finally:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=30)
+        process.stdout.close()
+    assert first["data_source"] == name
+    assert peak_mb < 400, f"the exporting process peaked at {peak_mb:.0f} MB"
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+@pytest.mark.parametrize("file_name", ["new/deeper/train.jsonl", "train.parquet"])
+def test_a_failed_export_leaves_no_file_nor_directory_behind(
+    tmp_path, monkeypatch, workers, file_name
+):
+    monkeypatch.chdir(tmp_path)
+    name = generated_bootcamps.names()[0]
+    with pytest.raises(Enough):
+        export.write_dataset(
+            [name], 5000, file_name, workers=workers, on_progress=stop_at_first_chunk
+        )
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_missing_parent_is_created_only_under_the_current_directory(tmp_path, monkeypatch):
+    here, elsewhere = tmp_path / "here", tmp_path / "elsewhere"
+    here.mkdir()
+    monkeypatch.chdir(here)
+    name = generated_bootcamps.names()[0]
+    with pytest.raises(export.OutputError, match=r"parent directory .*elsewhere.* does not exist"):
+        export.write_dataset([name], 3, elsewhere / "train.jsonl", workers=1)
+    assert not elsewhere.exists()
+    assert export.write_dataset([name], 3, "data/train.jsonl", workers=1) == 3
+    assert len(read_jsonl(here / "data" / "train.jsonl")) == 3
+
+
+def test_a_directory_or_a_file_as_parent_is_refused_before_any_work(tmp_path):
+    name = generated_bootcamps.names()[0]
+    (tmp_path / "notes.txt").write_text("keep me")
+    with pytest.raises(export.OutputError, match="is a directory: give a file name"):
+        export.write_dataset([name], 3, tmp_path, workers=1)
+    with pytest.raises(export.OutputError, match=r"notes\.txt is not a directory"):
+        export.write_dataset([name], 3, tmp_path / "notes.txt" / "x.jsonl", workers=1)
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["notes.txt"]
+    assert (tmp_path / "notes.txt").read_text() == "keep me"
