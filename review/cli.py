@@ -229,6 +229,7 @@ def serve(
     import uvicorn
 
     from review.web import create_app
+    from review.web_security import SecretError
 
     if not token and host not in LOOPBACK_HOSTS:
         raise _fail(
@@ -238,7 +239,10 @@ def serve(
     workspace = Workspace.open(home)
     # A localhost server without a token answers only to localhost names (no DNS rebinding).
     allowed = None if token else ["127.0.0.1", "localhost"]
-    app = create_app(workspace, token=token or None, allowed_hosts=allowed)
+    try:
+        app = create_app(workspace, token=token or None, allowed_hosts=allowed)
+    except SecretError as error:
+        raise _fail(str(error)) from None
     shown = f"[{host}]" if ":" in host else host
     url = f"http://{shown}:{port}/"
     err.print(f"campforge review: {url}" + (" (sign in at /login with the token)" if token else ""))

@@ -9,6 +9,7 @@ Routes:
                                     cases, try-an-answer and decision forms, audit trail
     POST /candidates/{id}/try       score an answer against a sample case (in the sandbox)
     POST /candidates/{id}/decide    approve / reject / changes (review.decisions.decide)
+    POST /candidates/{id}/merge     land an approval whose merge failed (decisions.merge_again)
     GET  /login?token=T, POST /login    set the access-token cookie
     GET  /style.css                 the stylesheet (ours and Pygments')
 
@@ -305,6 +306,7 @@ def create_app(
         request: Request, candidate: Candidate, tried: dict[str, Any] | None = None
     ) -> Response:
         cases, samples_error = samples.get(candidate)
+        events = store.events(candidate.id)
         return render(
             request,
             "candidate.html",
@@ -318,7 +320,11 @@ def create_app(
             samples_error=samples_error,
             tried=tried,
             decisions=DECISIONS,
-            events=store.events(candidate.id),
+            events=events,
+            merge_failure=next(
+                (e.notes for e in reversed(events) if (e.notes or "").startswith("merge failed")),
+                None,
+            ),
             flash=take_flash(request),
         )
 
@@ -379,6 +385,24 @@ def create_app(
             request,
             "ok" if ok else "error",
             f"{DECISIONS.get(action, action)}: {outcome.outcome} — {outcome.reason}",
+        )
+        return response
+
+    @app.post("/candidates/{candidate_id}/merge")
+    async def merge_candidate_again(request: Request, candidate_id: CandidateId) -> Response:
+        """Land an approval whose merge failed or was interrupted (`campforge review merge`)."""
+        from review.decisions import merge_again
+
+        get_candidate(candidate_id)
+        response = RedirectResponse(f"/candidates/{candidate_id}#decision", status_code=303)
+        try:
+            outcome = await run_in_threadpool(merge_again, workspace, candidate_id)
+        except (UnknownCandidate, ValueError) as error:
+            put_flash(request, "error", str(error))
+            return response
+        merged = outcome.outcome == "merged"
+        put_flash(
+            request, "ok" if merged else "error", f"merge: {outcome.outcome} — {outcome.reason}"
         )
         return response
 

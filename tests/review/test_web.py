@@ -685,7 +685,11 @@ def drafted(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Drafted]:
         patch.delenv("OPENAI_API_KEY", raising=False)
         spec_file = root / "specs.md"
         spec_file.write_text(
-            offline_spec("power_mod_approve") + "\n" + offline_spec("power_mod_reject", SCRIPT)
+            offline_spec("power_mod_approve")
+            + "\n"
+            + offline_spec("power_mod_reject", SCRIPT)
+            + "\n"
+            + offline_spec("power_mod_unmerged")
         )
         workspace = Workspace.open(root / "home")
         yield Drafted(workspace, repo, draft(workspace, spec_file))
@@ -725,6 +729,34 @@ def test_approve_merges_into_the_catalog(drafted: Drafted) -> None:
     assert drafted.repo.head.commit.hexsha == commit.hexsha
     trail = again.text[again.text.index('id="events"') :]
     assert "approve" in trail and "merged" in trail and "Ada Lovelace" in trail
+
+
+def test_an_approval_whose_merge_failed_is_shown_and_merged_again(drafted: Drafted) -> None:
+    candidate_id = drafted.ids["power_mod_unmerged"]
+    stray = Path(drafted.repo.working_tree_dir) / "catalog" / "draft-notes.txt"
+    stray.write_text("uncommitted\n", encoding="utf-8")  # the merge is refused, the approval kept
+    client = client_for(drafted.workspace)
+    client.get(f"/candidates/{candidate_id}")
+    csrf = csrf_of(client)
+    try:
+        page = client.post(
+            f"/candidates/{candidate_id}/decide",
+            data={CSRF_FIELD: csrf, "action": "approve", "reviewer": "ada"},
+        )
+        assert "merge_failed" in page.text and "uncommitted changes" in page.text
+        assert 'id="unmerged"' in page.text and 'id="merge-form"' in page.text
+        row = client.get("/").text.split(f'data-candidate="{candidate_id}"')[1].split("</tr>")[0]
+        assert "approved, not merged" in row
+        forged = client.post(f"/candidates/{candidate_id}/merge", data={CSRF_FIELD: "x"})
+        assert forged.status_code == 403
+    finally:
+        stray.unlink()
+    merged = client.post(f"/candidates/{candidate_id}/merge", data={CSRF_FIELD: csrf})
+    assert merged.status_code == 200 and "merge: merged" in merged.text
+    assert 'id="status">merged<' in merged.text and 'id="merge-form"' not in merged.text
+    commit = drafted.repo.head.commit
+    assert commit.message.startswith("Add bootcamp power_mod_unmerged")
+    assert commit.author.name == "ada"  # the approver, as recorded
 
 
 def test_reject_records_the_escaped_notes(drafted: Drafted) -> None:

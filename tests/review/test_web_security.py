@@ -121,3 +121,17 @@ def test_the_throttle_remembers_a_bounded_number_of_addresses() -> None:
         throttle.failed(f"10.0.{number // 256}.{number % 256}")
         assert len(throttle._failures) <= 100
     assert throttle.retry_after("10.0.3.231") is not None  # the latest are still locked out
+
+
+def test_review_serve_reports_a_directory_in_the_way_in_one_line(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from agent.cli import app
+    from agent.workspace import Workspace
+
+    home = Workspace.open(tmp_path / "home").root
+    (home / SECRET_FILE / "inside").mkdir(parents=True)
+    result = CliRunner().invoke(app, ["review", "serve", "--home", str(home)])
+    assert result.exit_code == 2
+    assert "remove whatever is at that path" in " ".join(result.output.split())
+    assert "Traceback" not in result.output
