@@ -15,7 +15,9 @@ Optional members, looked up with `getattr` by the self-test when a spec has a re
 `from_reference_output(cls, stdout) -> answer` (the answer read from its stdout). And
 `brute_force(cls, case) -> answer`: an independent, plainly correct solver (exhaustive search)
 for small cases; the self-test's `reference` check has `check` judge its answers on easy cases,
-which catches a `solve` built on a wrong algorithm when the spec has no reference program.
+which catches a `solve` built on a wrong algorithm when the spec has no reference program. And
+`all_answers(cls, case) -> list`: every valid answer of a small case, for tasks with many answers;
+the `reference` check holds `check` to it on easy cases (listed answers score 1, others 0).
 
 The InternBootcamp names (`case_generator`, `prompt_func`, `extract_output`, `_verify_correction`,
 `verify_score`) are provided so catalog bootcamps drop into code written for InternBootcamp.

@@ -97,6 +97,17 @@ def test_a_clean_reply(spec):
     assert set(parts.origin.values()) == {"llm"} and parts.missing() == []
 
 
+def test_an_all_answers_block_becomes_a_classmethod(spec):
+    reply = WORKED_REPLY + (
+        "\n```python all_answers\ndef all_answers(cls, case):\n"
+        "    return [sum(int(d) for d in str(case['n']))]\n```\n"
+    )
+    parts = parse_response(reply, finish_reason="stop", spec=spec)
+    assert parts.code["all_answers"].startswith("def all_answers(cls, case):")
+    rendered = methods(bootcamp_class(render_module(parts, spec=spec)))
+    assert rendered["all_answers"] == ["classmethod"]
+
+
 def test_prose_around_the_fences(spec):
     reply = (
         "Sure! Here is my plan: generate numbers, sum their digits.\n\n"
@@ -452,6 +463,8 @@ def test_the_system_prompt_teaches_the_contract_and_the_reply_format(spec):
         "eval",
         "to_reference_input",
         "check",
+        "brute_force(cls, case)",
+        "all_answers(cls, case)",
     ):
         assert needed in text, needed
     assert WORKED_REPLY.strip() in text

@@ -7,7 +7,12 @@ Two independent solvers count, and the check runs each that is there:
   without that method, compared token by token with solve();
 - the bootcamp's own `brute_force(case)`, an exhaustive solver, on easy cases (small enough to
   search): `check` must accept its answer. This catches a solve() built on a wrong algorithm (a
-  greedy where only search is right) when the spec has no reference program.
+  greedy where only search is right) when the spec has no reference program;
+- the bootcamp's own `all_answers(case)`, which lists every valid answer of a small case: on easy
+  cases `check` is held to it in both directions. solve()'s answer is listed, every listed answer
+  scores 1, and every probe answer that is not listed (near misses of listed answers, other cases'
+  answers) scores 0. This catches a lenient check() that the soundness check must tolerate when
+  it cannot tell a right near miss from a wrong one.
 """
 
 from __future__ import annotations
@@ -16,7 +21,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 from agent.sandbox import run_program
 from agent.selftest.candidate import CandidateFailure
-from agent.selftest.context import Context, PoolCase
+from agent.selftest.context import Context, PoolCase, canonical
+from agent.selftest.mutate import answer_mutants
 from agent.selftest.report import CheckResult, Evidence
 from agent.selftest.tokens import answer_tokens, output_tokens, tokens_agree
 
@@ -24,6 +30,9 @@ PROGRAMS_AT_ONCE = 4
 BRUTE_FORCE_CASES = 30  # easy cases judged by brute_force()
 BRUTE_FORCE_TIMEOUT = 2.0  # seconds per brute_force() call: easy cases must be small
 BRUTE_FORCE_BATCH = 5
+ORACLE_CASES = 20  # easy cases judged by all_answers()
+ORACLE_LISTED = 30  # listed answers scored per case
+ORACLE_MUTATED = 3  # listed answers whose near misses are probed, per case
 
 
 def _has_program(ctx: Context) -> bool:
@@ -34,9 +43,13 @@ def _has_brute_force(ctx: Context) -> bool:
     return bool((ctx.description.get("optional") or {}).get("brute_force"))
 
 
+def _has_oracle(ctx: Context) -> bool:
+    return bool((ctx.description.get("optional") or {}).get("all_answers"))
+
+
 def applies(ctx: Context) -> bool:
     """Whether there is an independent solver to compare solve() with."""
-    return _has_program(ctx) or _has_brute_force(ctx)
+    return _has_program(ctx) or _has_brute_force(ctx) or _has_oracle(ctx)
 
 
 def reference(ctx: Context) -> CheckResult:
@@ -46,6 +59,8 @@ def reference(ctx: Context) -> CheckResult:
         results.append(_reference_program(ctx))
     if _has_brute_force(ctx) and all(r.passed for r in results):
         results.append(_brute_force(ctx))
+    if _has_oracle(ctx) and all(r.passed for r in results):
+        results.append(_all_answers(ctx))
     failed = [r for r in results if not r.passed]
     if failed or len(results) == 1:
         return (failed or results)[0]
@@ -99,6 +114,91 @@ def _brute_force(ctx: Context) -> CheckResult:
         passed=True,
         summary=f"brute_force() agrees with solve() on {len(sample)} {level} cases",
         numbers={"brute_force_cases": len(sample)},
+    )
+
+
+def _all_answers(ctx: Context) -> CheckResult:
+    """check() accepts exactly what all_answers() lists, on easy cases."""
+    level = "easy" if "easy" in ctx.difficulties else ctx.difficulties[0]
+    sample = ctx.usable(level)[:ORACLE_CASES]
+    if not sample:
+        return CheckResult(id="reference", passed=False, summary=f"no usable {level} cases")
+    listed: list[list[object]] = []
+    for start in range(0, len(sample), BRUTE_FORCE_BATCH):
+        batch = sample[start : start + BRUTE_FORCE_BATCH]
+        try:
+            found = ctx.candidate.map(
+                "all_answers", [[case.case] for case in batch], timeout=BRUTE_FORCE_TIMEOUT
+            )
+        except CandidateFailure as failure:
+            if failure.timed_out_at is None:
+                raise
+            slow = batch[min(failure.timed_out_at, len(batch) - 1)]
+            return _fail(
+                f"all_answers() takes over {BRUTE_FORCE_TIMEOUT:g} s on case {slow.label()}: "
+                f"keep {level} cases small enough to enumerate",
+                slow,
+            )
+        for case, answers in zip(batch, found, strict=True):
+            if not answers.ok or not isinstance(answers.value, list) or not answers.value:
+                why = answers.error if not answers.ok else f"returns {answers.value!r}"[:200]
+                return _fail(f"all_answers() gives no list of answers ({why})", case)
+            listed.append(answers.value)
+    for case, answers in zip(sample, listed, strict=True):
+        if canonical(case.solution) not in {canonical(answer) for answer in answers}:
+            return _fail(
+                f"all_answers() does not list solve()'s answer {case.solution!r}: one of the two "
+                "is wrong",
+                case,
+                got=repr(answers[:10])[:800],
+            )
+    probes: list[tuple[PoolCase, object, bool, str]] = []  # case, answer, valid, how
+    for index, (case, answers) in enumerate(zip(sample, listed, strict=True)):
+        valid = {canonical(answer) for answer in answers}
+        probes += [(case, answer, True, "a listed answer") for answer in answers[:ORACLE_LISTED]]
+        outside: dict[str, tuple[object, str]] = {}
+        for answer in [case.solution, *answers[:ORACLE_MUTATED]]:
+            for mutant in answer_mutants(answer):
+                outside.setdefault(canonical(mutant.value), (mutant.value, mutant.how))
+        for other in sample[index + 1 : index + 4] + sample[:1]:
+            outside.setdefault(canonical(other.solution), (other.solution, "another case's answer"))
+        probes += [
+            (case, answer, False, how)
+            for text, (answer, how) in outside.items()
+            if text not in valid
+        ]
+    formatted = ctx.candidate.map("format_answer", [[answer] for _, answer, _, _ in probes])
+    kept = [
+        (probe, text.value)
+        for probe, text in zip(probes, formatted, strict=True)
+        if text.ok and isinstance(text.value, str)
+    ]
+    scores = ctx.candidate.scores([(response, probe[0].case) for probe, response in kept])
+    for ((case, answer, valid, how), response), score in zip(kept, scores, strict=True):
+        value = score.value if score.ok else score.error
+        if valid and value != 1.0:
+            return _fail(
+                f"check() rejects {answer!r}, a valid answer that all_answers() lists "
+                f"(score {value!r}): it is stricter than the rules, or all_answers() is wrong",
+                case,
+                got=response,
+            )
+        if not valid and score.ok and isinstance(value, int | float) and value > 0:
+            return _fail(
+                f"check() accepts {answer!r} ({how}), which all_answers() does not list "
+                f"(score {value!r}): check() is too lenient, or all_answers() misses an answer",
+                case,
+                got=response,
+            )
+    accepted = sum(1 for probe, _ in kept if probe[2])
+    return CheckResult(
+        id="reference",
+        passed=True,
+        summary=(
+            f"check() accepts exactly what all_answers() lists on {len(sample)} {level} cases "
+            f"({accepted} listed answers score 1, {len(kept) - accepted} others score 0)"
+        ),
+        numbers={"oracle_cases": len(sample), "oracle_probes": len(kept)},
     )
 
 

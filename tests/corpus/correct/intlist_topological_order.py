@@ -1,5 +1,5 @@
 """Correct: any topological order of a DAG (IntList, many valid answers, checked by rules; a
-brute_force that finds another valid order than solve)."""
+brute_force that finds another valid order than solve, and all_answers listing every order)."""
 
 import heapq
 from itertools import permutations
@@ -82,4 +82,14 @@ class TopologicalOrderBootcamp(Bootcamp):
             position = {node: i for i, node in enumerate(order)}
             if all(position[u] < position[v] for u, v in case["edges"]):
                 found = list(order)
+        return found
+
+    @classmethod
+    def all_answers(cls, case: dict[str, Any]) -> list[list[int]]:
+        """Every valid order: each of the n! permutations that keeps every edge forward."""
+        found = []
+        for order in permutations(range(case["num_nodes"])):
+            position = {node: i for i, node in enumerate(order)}
+            if all(position[u] < position[v] for u, v in case["edges"]):
+                found.append(list(order))
         return found
