@@ -220,7 +220,10 @@ def soundness(ctx: Context) -> CheckResult:
         style = "boxed" if style == "custom" else style
         junk.extend(_junk_probes(case, style, inner, sample, position))
         near.extend(_near_miss_probes(ctx, case, usable))
-    problem = _first_scoring(ctx, junk)
+    # With a check() of its own, a dump whose last span is another case's answer that check()
+    # accepts is that answer, not junk (it may be valid here too): near misses judge it.
+    others = {canonical(case.solution) for case in sample} if ctx.overrides_check else set()
+    problem = _first_scoring(ctx, junk, also_answers=others)
     if problem is not None:
         label, case, response, got = problem
         return CheckResult(
@@ -271,6 +274,10 @@ def soundness(ctx: Context) -> CheckResult:
                 detail={"probe": label, "solution": case.solution, "at": case.label()},
             ),
         )
+    foreign = _foreign_items(ctx, sample)
+    if foreign is not None:
+        foreign.numbers.update(numbers)
+        return foreign
     fuzzed = _fuzz_junk(ctx, sample)
     if fuzzed is not None:
         fuzzed.numbers.update(numbers)
@@ -335,10 +342,113 @@ def _near_miss_probes(
     return probes
 
 
+def _foreign_items(ctx: Context, sample: list[PoolCase]) -> CheckResult | None:
+    """A membership probe that needs no oracle, for a check() of its own whose answers are lists.
+
+    When every item of every sampled answer of solve() occurs in its case (pick numbers from the
+    list, order the given nodes, choose coins among the denominations), the answers are drawn from
+    the case. Then an answer with one item replaced by a value found nowhere in the case (for
+    numbers, with another item moved the other way so that the sum and the count stay put) must
+    score 0: a check() that accepts it does not verify that the items come from the case."""
+    if not ctx.overrides_check or not sample:
+        return None
+    if not all(_drawn_from_case(case.solution, case.case) for case in sample):
+        return None
+    probes = [
+        (case, mutant, how)
+        for case in sample
+        for mutant, how in _foreign_mutants(case.solution, _atoms(case.case))
+    ]
+    formatted = ctx.candidate.map("format_answer", [[mutant] for _, mutant, _ in probes])
+    kept = [
+        (probe, text.value)
+        for probe, text in zip(probes, formatted, strict=True)
+        if text.ok and isinstance(text.value, str)
+    ]
+    scores = ctx.candidate.scores([(response, probe[0].case) for probe, response in kept])
+    for ((case, mutant, how), response), score in zip(kept, scores, strict=True):
+        if score.ok and isinstance(score.value, int | float) and score.value > 0:
+            return CheckResult(
+                id="soundness",
+                passed=False,
+                summary=(
+                    f"a wrong answer scores: {mutant!r} ({how}) got {score.value}, though every "
+                    f"answer of solve() on {len(sample)} cases is made of the case's own items: "
+                    "check() does not verify that the items of an answer come from the case"
+                ),
+                numbers={"foreign_item_probes": len(kept)},
+                evidence=Evidence(
+                    case=case.case,
+                    response=response,
+                    expected=0.0,
+                    got=score.value,
+                    detail={"probe": how, "solution": case.solution, "at": case.label()},
+                ),
+            )
+    return None
+
+
+def _atoms(value: Any) -> set[str]:
+    """The leaves of a JSON value (numbers and strings), as canonical text."""
+    if isinstance(value, dict):
+        return set().union(*(_atoms(item) for item in value.values())) if value else set()
+    if isinstance(value, list):
+        return set().union(*(_atoms(item) for item in value)) if value else set()
+    return {canonical(value)}
+
+
+def _drawn_from_case(answer: Any, case: dict[str, Any]) -> bool:
+    """Whether `answer` is a non-empty flat list whose every item occurs in the case."""
+    if not isinstance(answer, list) or not answer:
+        return False
+    if any(isinstance(item, dict | list | bool) or item is None for item in answer):
+        return False
+    return {canonical(item) for item in answer} <= _atoms(case)
+
+
+def _foreign_mutants(answer: list[Any], present: set[str]) -> list[tuple[list[Any], str]]:
+    """The answer with one item replaced by a value absent from the case; for integers, another
+    item moves the other way, so the sum and the count are those of the right answer."""
+    found: list[tuple[list[Any], str]] = []
+    for index in sorted({0, len(answer) - 1}):
+        item = answer[index]
+        if isinstance(item, int):
+            for step in range(1, 50):
+                changed = _sum_kept(answer, index, step, present)
+                if changed is not None:
+                    found.append((changed, f"item {index} moved by {step}, another item back"))
+                    break
+        elif isinstance(item, str):
+            stranger = item + "x"
+            while canonical(stranger) in present:
+                stranger += "x"
+            changed = [*answer[:index], stranger, *answer[index + 1 :]]
+            found.append((changed, f"item {index} replaced by {stranger!r}, not in the case"))
+    return found
+
+
+def _sum_kept(answer: list[Any], index: int, step: int, present: set[str]) -> list[Any] | None:
+    """`answer` with item `index` raised by `step` to a value absent from the case, and another
+    integer item lowered by `step` (or, alone, lowered instead), or None if none is absent."""
+    for direction in (step, -step):
+        raised = answer[index] + direction
+        if canonical(raised) in present:
+            continue
+        changed = list(answer)
+        changed[index] = raised
+        for other in range(len(answer)):
+            if other != index and isinstance(answer[other], int):
+                changed[other] = answer[other] - direction
+                return changed
+        return changed if len(answer) == 1 else None
+    return None
+
+
 def _first_scoring(
-    ctx: Context, probes: list[tuple[str, PoolCase, str]]
+    ctx: Context, probes: list[tuple[str, PoolCase, str]], also_answers: set[str] | None = None
 ) -> tuple[str, PoolCase, str, Any] | None:
-    """The first probe that scores above 0, unless what it extracts is the right answer itself."""
+    """The first probe that scores above 0, unless what it extracts is the right answer itself
+    (or one of `also_answers`, canonical texts of answers judged elsewhere)."""
     outcomes = ctx.candidate.scores([(response, case.case) for _, case, response in probes])
     scoring = [
         (probe, outcome.value)
@@ -351,6 +461,8 @@ def _first_scoring(
     for ((label, case, response), got), outcome in zip(scoring, extracted, strict=True):
         if outcome.ok and canonical(outcome.value) == canonical(case.solution):
             continue  # e.g. the prompt's own example happens to be this case's answer
+        if outcome.ok and canonical(outcome.value) in (also_answers or set()):
+            continue
         return label, case, response, got
     return None
 
