@@ -299,6 +299,13 @@ def draft(
         str | None, typer.Option(help="Run id (default: derived from the request).")
     ] = None,
     cases: Annotated[int, typer.Option(help="Self-test cases per difficulty.")] = 40,
+    exploit_hunt: Annotated[
+        bool,
+        typer.Option(
+            help="With an LLM: let it attack each passing candidate's verifier; exploits an "
+            "oracle confirms fail the candidate."
+        ),
+    ] = True,
     home: Annotated[Path | None, typer.Option(help="State directory (default .campforge).")] = None,
     checkpoints: Annotated[
         str | None,
@@ -339,6 +346,7 @@ def draft(
     )
     options.develop.rounds = rounds
     options.develop.selftest = Settings(cases=cases)
+    options.develop.exploit_hunt = exploit_hunt
     runnable = [spec for spec in specs if spec.offline or use_llm or replay]
     skipped = [
         SpecOutcome(spec.name, spec.path, "skipped", "needs an LLM (no endpoint configured)")

@@ -2,10 +2,12 @@
 
 A spec that carries all its parts is rendered with no LLM call; otherwise the LLM drafts the
 parts, and a failing candidate goes back to the LLM with its self-test report, up to `rounds`
-times. A reply that cannot be read (truncated, garbled) counts as a failed round, with the
-reason fed back like a report. Every LLM call has a stable key (spec, attempt, sample, round),
-so a run that is killed and started again gets finished calls from the transcript instead of
-asking again; every draft is kept on disk.
+times. With an LLM, a candidate that passes is then attacked by the reward hacker
+(`agent.exploits`): a confirmed exploit fails it like any check, and the report keeps the hunt.
+A reply that cannot be read (truncated, garbled) counts as a failed round, with the reason fed
+back like a report. Every LLM call has a stable key (spec, attempt, sample, round), so a run
+that is killed and started again gets finished calls from the transcript instead of asking
+again; every draft is kept on disk.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from agent.exploits import hunt_exploits
 from agent.llm import LLMClient, LLMError
 from agent.parts import Parts, PartsError, parse_response, parts_from_spec, render_module
 from agent.prompts import PROMPT_VERSION, render_messages
@@ -32,6 +35,7 @@ AUTOFIX_RULES = "E4,E7,E9,F,I"
 class DevelopOptions:
     rounds: int = 2
     selftest: Settings = field(default_factory=Settings)
+    exploit_hunt: bool = True  # with an LLM: attack passing candidates (agent.exploits)
     # Self-tests are CPU-bound and start sandboxes: at most this many at once in the process.
     testing_slots: threading.BoundedSemaphore = field(
         default_factory=lambda: threading.BoundedSemaphore(2)
@@ -128,6 +132,18 @@ def develop_candidate(
                 report = unreadable_report(str(error))
                 continue
         record.update(module=str(module), code=module.read_text(encoding="utf-8"))
+        if report.verdict == "pass" and llm is not None and options.exploit_hunt:
+            emit({"spec": spec.name, "candidate": label, "phase": "attacking", "round": round_})
+            hunt = hunt_exploits(
+                module,
+                llm,
+                key=f"{spec.name}/{label}/r{round_}/exploits",
+                call_timeout=options.selftest.call_timeout,
+            )
+            record["tokens"] += hunt.tokens
+            report.checks.append(hunt.result())
+            if hunt.confirmed:
+                report.verdict = "fail"
         if report.verdict == "pass":
             return {**record, "status": "pass", "reason": report.summary_line(), **_report(report)}
     reason = report.failure_reason() if report else "no draft"

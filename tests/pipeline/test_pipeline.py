@@ -59,9 +59,11 @@ def options(server: ScriptedLLMServer | None, **overrides) -> PipelineOptions:
         token_budget=overrides.pop("token_budget", None),
     )
     chosen = PipelineOptions(samples=1, rounds=1, concurrency=2, llm=llm, use_llm=True)
+    hunt = overrides.pop("exploit_hunt", False)  # off unless asked: scripts name each call
     for key, value in overrides.items():
         setattr(chosen, key, value)
     chosen.develop.selftest = Settings(cases=15, hypothesis_examples=25)
+    chosen.develop.exploit_hunt = hunt
     chosen.develop.rounds = chosen.rounds
     return chosen
 
@@ -72,6 +74,31 @@ def run(tmp_path: Path, targets: list[Path], chosen: PipelineOptions):
     workspace = Workspace.open(tmp_path / "state")
     run_id, outcomes = run_batch(specs, chosen, workspace)
     return workspace, run_id, {outcome.spec: outcome for outcome in outcomes}
+
+
+def test_a_passing_draft_is_attacked_and_the_hunt_reaches_the_queue(tmp_path):
+    hunt = '```json\n[{"case": 0, "response": "\\\\boxed{banana}", "why": "wrong type"}]\n```'
+
+    def route(body):
+        text = json.dumps(body["messages"])
+        return Reply(hunt if "red-teaming" in text else correct_reply())
+
+    with ScriptedLLMServer(route) as server:
+        workspace, run_id, outcomes = run(
+            tmp_path, [llm_spec(tmp_path)], options(server, exploit_hunt=True)
+        )
+        assert server.errors == []
+    outcome = outcomes["modpow"]
+    assert outcome.outcome == "queued", outcome.reason
+    report = QueueStore(workspace.database).get(outcome.candidate_id).report
+    exploits = next(check for check in report["checks"] if check["id"] == "exploits")
+    assert exploits["passed"] and exploits["numbers"] == {
+        "proposed": 1,
+        "confirmed": 0,
+        "discarded": 1,
+    }
+    purposes = [e["purpose"] for e in TranscriptStore(workspace.database).exchanges(run_id)]
+    assert purposes == ["draft modpow", "exploit hunt"]
 
 
 def test_offline_specs_go_through_with_no_llm(tmp_path):
@@ -194,7 +221,7 @@ def test_killed_run_resumes_without_repeating_a_finished_request(tmp_path):
             "CAMPFORGE_MODEL": "scripted",
         }
         command = [sys.executable, "-m", "agent.cli", "draft", *map(str, targets), "--samples", "1",
-                   "--rounds", "0", "--concurrency", "1", "--cases", "15",
+                   "--rounds", "0", "--concurrency", "1", "--cases", "15", "--no-exploit-hunt",
                    "--home", str(tmp_path / "state")]  # fmt: skip
         first = subprocess.Popen(
             command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
