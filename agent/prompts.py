@@ -30,7 +30,7 @@ from agent.parts import (
 )
 from agent.spec import Spec
 
-PROMPT_VERSION = "1.2"  # 1.1: brute_force; 1.2: all_answers
+PROMPT_VERSION = "1.2"  # 1.1: brute_force; 1.2: all_answers, shortcuts
 PROMPTS = Path(__file__).resolve().parent.parent / "prompts"
 HINT_KEYS = ("answer_kind", "defaults", "difficulties", "description")
 EVIDENCE_FIELDS = ("case", "response", "expected", "got")

@@ -17,7 +17,9 @@ Optional members, looked up with `getattr` by the self-test when a spec has a re
 for small cases; the self-test's `reference` check has `check` judge its answers on easy cases,
 which catches a `solve` built on a wrong algorithm when the spec has no reference program. And
 `all_answers(cls, case) -> list`: every valid answer of a small case, for tasks with many answers;
-the `reference` check holds `check` to it on easy cases (listed answers score 1, others 0).
+the `reference` check holds `check` to it on easy cases (listed answers score 1, others 0). And
+`shortcuts(cls, case) -> dict[str, answer]`: the answers of plausible wrong methods; the
+`shortcuts` check fails when any is right on more than 20% of a difficulty's cases.
 
 The InternBootcamp names (`case_generator`, `prompt_func`, `extract_output`, `_verify_correction`,
 `verify_score`) are provided so catalog bootcamps drop into code written for InternBootcamp.

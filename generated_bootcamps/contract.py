@@ -30,9 +30,16 @@ SIGNATURES = {
     "from_reference_output": "def from_reference_output(cls, stdout: str) -> Any:",
     "brute_force": "def brute_force(cls, case: dict[str, Any]) -> Any:",
     "all_answers": "def all_answers(cls, case: dict[str, Any]) -> list[Any]:",
+    "shortcuts": "def shortcuts(cls, case: dict[str, Any]) -> dict[str, Any]:",
 }
 # Members the base class does not provide: looked up with getattr, used when present.
-OPTIONAL_METHODS = ("to_reference_input", "from_reference_output", "brute_force", "all_answers")
+OPTIONAL_METHODS = (
+    "to_reference_input",
+    "from_reference_output",
+    "brute_force",
+    "all_answers",
+    "shortcuts",
+)
 # Called on the class; `score` is provided by the base class and never written by a bootcamp.
 CLASSMETHODS = (*(name for name in SIGNATURES if name != "generate"), "score")
 MEMBERS = (*ATTRIBUTES, *SIGNATURES, "score")

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from agent.selftest.candidate import Candidate, CandidateFailure, OutOfTime
 from agent.selftest.checks import generation, prompt, reference, scoring, static
+from agent.selftest.checks import shortcuts as shortcut_checks
 from agent.selftest.checks.fresh_process import fresh_process
 from agent.selftest.context import Context, Settings
 from agent.selftest.report import CheckResult, Evidence, Report
@@ -38,6 +39,7 @@ CHECK_IDS = (
     "leakage",
     "format",
     "fresh_process",
+    "shortcuts",
     "reference",
     "speed",
 )
@@ -144,6 +146,8 @@ def _run_checks(ctx: Context, results: list[CheckResult], notify: Callable[[str]
         ("format", lambda: scoring.answer_format(ctx)),
         ("fresh_process", lambda: fresh_process(ctx)),
     ]
+    if shortcut_checks.applies(ctx):
+        steps.append(("shortcuts", lambda: shortcut_checks.shortcuts(ctx)))
     if reference.applies(ctx):
         steps.append(("reference", lambda: reference.reference(ctx)))
     for check_id, run in steps:
