@@ -93,6 +93,7 @@ def test_well_behaved_candidate(candidate, contained):
             "from_reference_output": False,
             "brute_force": False,
             "all_answers": False,
+            "shortcuts": False,
         }
 
         cases = sb.generate("medium", {}, seed=7, count=20)
