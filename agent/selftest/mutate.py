@@ -93,6 +93,10 @@ def _string_mutants(value: str, where: str) -> Iterator[Mutant]:
         yield Mutant(f"{where}: a digit changed", _replace_char(value, digits[0]))
     for index in (len(value) - 1, 0, len(value) // 2):
         yield Mutant(f"{where}: character {index} changed", _replace_char(value, index))
+    words = value.split(" ")
+    if len(words) > 1:  # e.g. a sentence: one word changed, the rest kept
+        changed = " ".join([*words[:-1], _replace_char(words[-1], 0) if words[-1] else "x"])
+        yield Mutant(f"{where}: its last word changed", changed)
     if len(value) > 1:
         yield Mutant(f"{where}: last character dropped", value[:-1])
         swapped = value[1] + value[0] + value[2:]
@@ -129,6 +133,15 @@ def _list_mutants(value: list[Any], path: Path, where: str) -> Iterator[Mutant]:
                 swapped[i], swapped[j] = swapped[j], swapped[i]
                 yield Mutant(f"{where}: items {i} and {j} swapped", swapped)
         yield Mutant(f"{where}: last item dropped", value[:-1])
+        rotated = [*value[1:], value[0]]
+        if rotated != value:
+            yield Mutant(f"{where}: rotated by one", rotated)
+        integers = [i for i, item in enumerate(value) if type(item) is int]
+        if len(integers) >= 2:  # the sum and the count stay those of the right answer
+            i, j = integers[0], integers[-1]
+            kept = list(value)
+            kept[i], kept[j] = value[i] + 1, value[j] - 1
+            yield Mutant(f"{where}: items {i} and {j} moved by one, the sum kept", kept)
     yield Mutant(f"{where}: last item repeated", [*value, value[-1]])
 
 
