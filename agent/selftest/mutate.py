@@ -160,7 +160,7 @@ BLIND = "blind"  # a small type-preserving change (may well make the case invali
 # Values are kinds of scalars: 1, 1.0 and True are different values of a field.
 _Key = tuple[str, Any]
 _Field = tuple[str | None, ...]
-MAX_ITEMS_SEEN = 64  # per list, when collecting the values other cases hold
+MAX_ITEMS_SEEN = 16  # per list, when collecting the values other cases hold (any position)
 MAX_VALUES_SEEN = 256  # distinct values kept per field and group
 
 
