@@ -147,33 +147,178 @@ def _list_mutants(value: list[Any], path: Path, where: str) -> Iterator[Mutant]:
 
 @dataclass(frozen=True)
 class CaseEdit:
-    """A case with one field changed: where, from what, to what."""
+    """A case with one field changed: where, from what, to what, and where the new value came
+    from (`OTHER_CASES`, `PARAMS` or `BLIND`)."""
 
     path: Path
     old: Any
     new: Any
     case: dict[str, Any]
+    source: str = "blind"
 
     @property
     def where(self) -> str:
         return "case" + "".join(f"[{step!r}]" for step in self.path)
 
+    @property
+    def field(self) -> str:
+        """The field edited, with list positions as `[*]` (e.g. `steps[*]`, `items[*].weight`)."""
+        return field_name(self.path)
 
-def case_edits(case: dict[str, Any], per_field: int = 2, max_leaves: int = 40) -> list[CaseEdit]:
+
+OTHER_CASES = "other cases"  # a value another generated case holds at the same field
+PARAMS = "params"  # a parameter value (a parameter named like the field, or a list holding it)
+BLIND = "blind"  # a small type-preserving change (may well make the case invalid)
+
+# Values are kinds of scalars: 1, 1.0 and True are different values of a field.
+_Key = tuple[str, Any]
+_Field = tuple[str | None, ...]
+MAX_ITEMS_SEEN = 16  # per list, when collecting the values other cases hold (any position)
+MAX_VALUES_SEEN = 256  # distinct values kept per field and group
+
+
+def field_name(path: Path) -> str:
+    """A leaf's path with list positions as `[*]`: `("items", 3, "weight")` -> `items[*].weight`."""
+    text = ""
+    for step in path:
+        text += "[*]" if isinstance(step, int) else (f".{step}" if text else str(step))
+    return text or "case"
+
+
+class ValuePool:
+    """The values generated cases hold at each field (list positions pooled), per group of cases
+    (a difficulty), and the parameter values of the bootcamp: replacements that keep an edited
+    case valid far more often than a blind change does ("add" -> "mul", not "add" -> "ddd")."""
+
+    def __init__(
+        self, groups: dict[str, list[dict[str, Any]]], params: list[dict[str, Any]] | None = None
+    ):
+        self._groups = {name: _values_by_field(cases) for name, cases in groups.items()}
+        self._params = [dict(item) for item in params or [] if isinstance(item, dict)]
+
+    def alternatives(
+        self, path: Path, old: Any, prefer: str | None = None
+    ) -> list[tuple[Any, str]]:
+        """Values of `old`'s type other than `old` for the field at `path`, with their source:
+        the preferred group's values first (most common first), then the other groups', then the
+        parameters'."""
+        field = _wildcard(path)
+        found: dict[_Key, tuple[Any, str]] = {}
+        order = sorted(self._groups, key=lambda name: name != prefer)
+        for name in order:
+            counts = self._groups[name].get(field, {})
+            for key in sorted(counts, key=lambda key: -counts[key]):  # stable: first seen wins ties
+                found.setdefault(key, (key[1], OTHER_CASES))
+        for value in self._param_values(path, old):
+            found.setdefault(_key(value), (value, PARAMS))
+        found.pop(_key(old), None)
+        return [(value, source) for key, (value, source) in found.items() if key[0] == _kind(old)]
+
+    def _param_values(self, path: Path, old: Any) -> list[Any]:
+        """Parameter values that may stand at this field: those of a parameter named like it, and
+        the other items of a list-valued parameter that holds `old` (e.g. an `operations` list)."""
+        name = next((step for step in reversed(path) if isinstance(step, str)), None)
+        values: list[Any] = []
+        for params in self._params:
+            for key, value in params.items():
+                if key == name and _kind(value) == _kind(old):
+                    values.append(value)
+                elif isinstance(value, list) and _key(old) in _scalar_keys(value):
+                    values.extend(item for item in value if _kind(item) == _kind(old))
+        return values
+
+
+def case_edits(
+    case: dict[str, Any],
+    per_field: int = 2,
+    max_leaves: int = 40,
+    values: ValuePool | None = None,
+    group: str | None = None,
+    rotate: int = 0,
+) -> list[CaseEdit]:
     """Copies of `case`, each with one leaf value changed, keeping its type.
 
-    Leaves are visited field by field (a list's first, middle and last items), at most
-    `max_leaves` of them, with up to `per_field` changes each.
+    Leaves are visited field by field (a list's first, middle and last items), one leaf of every
+    field before a second of any, at most `max_leaves` of them, with up to `per_field` changes
+    each. The new values come from `values` (what other cases of `group`, then of other groups,
+    hold at the same field; then parameter values), starting `rotate * per_field` into that list
+    so that successive cases try different values; blind type-preserving changes fill up what
+    `values` cannot give.
     """
     edits: list[CaseEdit] = []
-    for path, old in _leaves(case, ())[:max_leaves]:
-        for mutant in answer_mutants(old, limit=per_field):
-            if type(mutant.value) is not type(old):
-                continue
+    for path, old in _spread_over_fields(_leaves(case, ()))[:max_leaves]:
+        for new, source in _replacements(path, old, per_field, values, group, rotate):
             changed = copy.deepcopy(case)
-            _set(changed, path, mutant.value)
-            edits.append(CaseEdit(path, old, mutant.value, changed))
+            _set(changed, path, new)
+            edits.append(CaseEdit(path, old, new, changed, source))
     return edits
+
+
+def _replacements(
+    path: Path, old: Any, count: int, values: ValuePool | None, group: str | None, rotate: int
+) -> list[tuple[Any, str]]:
+    pooled = values.alternatives(path, old, group) if values is not None else []
+    start = rotate * count % len(pooled) if pooled else 0
+    chosen = (pooled[start:] + pooled[:start])[:count]
+    taken = {_key(value) for value, _ in chosen}
+    for mutant in answer_mutants(old, limit=count + len(chosen)):
+        if len(chosen) >= count:
+            break
+        if type(mutant.value) is type(old) and _key(mutant.value) not in taken:
+            taken.add(_key(mutant.value))
+            chosen.append((mutant.value, BLIND))
+    return chosen
+
+
+def _kind(value: Any) -> str:
+    return type(value).__name__
+
+
+def _key(value: Any) -> _Key:
+    return (_kind(value), value)
+
+
+def _scalar_keys(items: list[Any]) -> set[_Key]:
+    return {_key(item) for item in items if isinstance(item, bool | int | float | str)}
+
+
+def _wildcard(path: Path) -> _Field:
+    return tuple(None if isinstance(step, int) else step for step in path)
+
+
+def _values_by_field(cases: list[dict[str, Any]]) -> dict[_Field, dict[_Key, int]]:
+    """Per field (list positions pooled), how often each scalar value occurs (first seen first)."""
+    counts: dict[_Field, dict[_Key, int]] = {}
+
+    def visit(value: Any, field: _Field) -> None:
+        if isinstance(value, dict):
+            for key, item in value.items():
+                visit(item, (*field, key))
+        elif isinstance(value, list):
+            for item in value[:MAX_ITEMS_SEEN]:
+                visit(item, (*field, None))
+        elif isinstance(value, bool | int | float | str):
+            seen = counts.setdefault(field, {})
+            key = _key(value)
+            if key in seen or len(seen) < MAX_VALUES_SEEN:
+                seen[key] = seen.get(key, 0) + 1
+
+    for case in cases:
+        visit(case, ())
+    return counts
+
+
+def _spread_over_fields(leaves: list[tuple[Path, Any]]) -> list[tuple[Path, Any]]:
+    """The leaves with the first one of every field ahead of the rest (so a cap on the number
+    of leaves never leaves a field out while another gets several)."""
+    seen: set[_Field] = set()
+    first: list[tuple[Path, Any]] = []
+    rest: list[tuple[Path, Any]] = []
+    for path, value in leaves:
+        field = _wildcard(path)
+        (rest if field in seen else first).append((path, value))
+        seen.add(field)
+    return first + rest
 
 
 def _leaves(value: Any, path: Path) -> list[tuple[Path, Any]]:

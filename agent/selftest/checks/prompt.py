@@ -4,13 +4,15 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from agent.selftest.checks.scoring import split_formatted
 from agent.selftest.context import Context, PoolCase, canonical
-from agent.selftest.mutate import CaseEdit, case_edits
+from agent.selftest.mutate import CaseEdit, ValuePool, case_edits
 from agent.selftest.report import CheckResult, Evidence
 
 RENDERED_CASES_PER_DIFFICULTY = 3
+MAX_FIELDS_NAMED = 8  # untested fields named in the summary; the numbers list them all
 MIN_LEAK_SHARE = 0.5
 MIN_LEAK_MARGIN = 0.3
 
@@ -18,48 +20,136 @@ MIN_LEAK_MARGIN = 0.3
 def rendered(ctx: Context) -> CheckResult:
     """Change one field of a case (keeping its type): when solve() changes, prompt() must too;
     otherwise the model is asked for something it cannot know. A field that simply stores the
-    answer, which solve() returns as it is, is exempt."""
-    sample: list[PoolCase] = []
-    for level in ctx.difficulties:
-        sample.extend(ctx.usable(level)[:RENDERED_CASES_PER_DIFFICULTY])
-    edits: list[tuple[PoolCase, CaseEdit]] = [
-        (case, edit) for case in sample for edit in case_edits(case.case)
-    ]
+    answer, which solve() returns as it is, is exempt.
+
+    New values come first from other generated cases at the same field and from the parameters,
+    so that an edit keeps the case valid ("add" -> "mul", where a blind "add" -> "ddd" only makes
+    solve() raise); blind changes fill in. A field that no valid edit reached is named in the
+    summary but does not fail the check: some fields cannot change alone by design (a length
+    that must match a list, a witness that must solve the puzzle), and nothing shows a bug there.
+    """
+    edits = _sample_edits(ctx)
     cases = [[edit.case] for _, edit in edits]
     solutions = ctx.candidate.map("solve", cases)
     prompts = ctx.candidate.map("prompt", cases)
-    tried = 0
+    tally = FieldTally()
+    hidden: tuple[PoolCase, CaseEdit, Any] | None = None
     for (case, edit), solved, prompted in zip(edits, solutions, prompts, strict=True):
+        tally.add(edit.field)
         if not (solved.ok and prompted.ok):
             continue  # the edit made an invalid case: nothing to learn
-        tried += 1
-        if canonical(solved.value) == canonical(case.solution) or prompted.value != case.prompt:
-            continue
-        stored = edit.case[edit.path[0]] if isinstance(edit.case, dict) else None
-        if canonical(solved.value) in (canonical(stored), canonical(edit.new)):
-            continue  # the field stores the answer itself
+        changed = canonical(solved.value) != canonical(case.solution)
+        tally.valid(edit.field, changed)
+        if hidden is None and changed and prompted.value == case.prompt:
+            stored = edit.case[edit.path[0]] if isinstance(edit.case, dict) else None
+            if canonical(solved.value) not in (canonical(stored), canonical(edit.new)):
+                hidden = (case, edit, solved.value)  # else the field stores the answer itself
+    if hidden is None:
         return CheckResult(
             id="rendered",
-            passed=False,
-            summary=(
-                f"the prompt does not show {edit.where}: changing it from {edit.old!r} to "
-                f"{edit.new!r} changes solve() from {case.solution!r} to {solved.value!r} but "
-                "leaves the prompt unchanged, so the model cannot know the answer"
-            ),
-            numbers={"edits": len(edits), "valid_edits": tried},
-            evidence=Evidence(
-                case=case.case,
-                expected=case.solution,
-                got=solved.value,
-                detail={"field": edit.where, "old": edit.old, "new": edit.new, "at": case.label()},
-            ),
+            passed=True,
+            summary=_rendered_summary(tally),
+            numbers=tally.numbers(len(edits)),
         )
+    return _hidden_field(*hidden, tally.numbers(len(edits)))
+
+
+def _sample_edits(ctx: Context) -> list[tuple[PoolCase, CaseEdit]]:
+    """Edits of the first few usable cases of every difficulty, each paired with its case."""
+    values = ValuePool(
+        {level: [case.case for case in ctx.usable(level)] for level in ctx.difficulties},
+        params=_parameter_sets(ctx),
+    )
+    edits: list[tuple[PoolCase, CaseEdit]] = []
+    for level in ctx.difficulties:
+        for index, case in enumerate(ctx.usable(level)[:RENDERED_CASES_PER_DIFFICULTY]):
+            edited = case_edits(case.case, values=values, group=level, rotate=index)
+            edits.extend((case, edit) for edit in edited)
+    return edits
+
+
+def _hidden_field(
+    case: PoolCase, edit: CaseEdit, answer: Any, numbers: dict[str, Any]
+) -> CheckResult:
+    """The failure: an edit that moves the answer and leaves the prompt as it was."""
     return CheckResult(
         id="rendered",
-        passed=True,
-        summary=f"every answer-changing edit of a case field shows in the prompt ({tried} edits)",
-        numbers={"edits": len(edits), "valid_edits": tried},
+        passed=False,
+        summary=(
+            f"the prompt does not show {edit.where}: changing it from {edit.old!r} to "
+            f"{edit.new!r} changes solve() from {case.solution!r} to {answer!r} but "
+            "leaves the prompt unchanged, so the model cannot know the answer"
+        ),
+        numbers=numbers,
+        evidence=Evidence(
+            case=case.case,
+            expected=case.solution,
+            got=answer,
+            detail={
+                "field": edit.where,
+                "old": edit.old,
+                "new": edit.new,
+                "new_from": edit.source,
+                "at": case.label(),
+            },
+        ),
     )
+
+
+def _parameter_sets(ctx: Context) -> list[dict[str, Any]]:
+    """The bootcamp's defaults and difficulty presets: the values its parameters take."""
+    presets = ctx.description.get("difficulties") or {}
+    sets = [ctx.description.get("defaults") or {}, *(presets[level] for level in ctx.difficulties)]
+    return [params for params in sets if isinstance(params, dict)]
+
+
+class FieldTally:
+    """Per field: how many edits were tried, how many made a valid case (solve() and prompt()
+    succeeded on it) and how many of those changed the answer."""
+
+    def __init__(self) -> None:
+        self.fields: dict[str, dict[str, int]] = {}
+
+    def add(self, field: str) -> None:
+        counts = self.fields.setdefault(field, {"edits": 0, "valid": 0, "answer_changed": 0})
+        counts["edits"] += 1
+
+    def valid(self, field: str, answer_changed: bool) -> None:
+        self.fields[field]["valid"] += 1
+        self.fields[field]["answer_changed"] += answer_changed
+
+    @property
+    def untested(self) -> list[str]:
+        """Fields that no valid edit reached: the check says nothing about them."""
+        return [field for field, counts in self.fields.items() if not counts["valid"]]
+
+    @property
+    def valid_edits(self) -> int:
+        return sum(counts["valid"] for counts in self.fields.values())
+
+    def numbers(self, edits: int) -> dict[str, Any]:
+        return {
+            "edits": edits,
+            "valid_edits": self.valid_edits,
+            "fields": self.fields,
+            "untested_fields": self.untested,
+        }
+
+
+def _rendered_summary(tally: FieldTally) -> str:
+    summary = (
+        "every answer-changing edit of a case field shows in the prompt "
+        f"({tally.valid_edits} valid edits "
+        f"over {len(tally.fields)} field{'' if len(tally.fields) == 1 else 's'})"
+    )
+    if tally.untested:
+        names = ", ".join(tally.untested[:MAX_FIELDS_NAMED])
+        more = len(tally.untested) - MAX_FIELDS_NAMED
+        summary += (
+            f"; untested fields: {names}{f' and {more} more' if more > 0 else ''} (every edit "
+            "of them made solve() or prompt() raise, so whether the prompt shows them is unknown)"
+        )
+    return summary
 
 
 def _shows(prompt: str, text: str) -> bool:
