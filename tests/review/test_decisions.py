@@ -216,3 +216,29 @@ def test_a_merge_killed_after_its_commit_is_recognised_by_the_next(catalog_store
     assert merged.already and merged.commit == landed == repo.head.commit.hexsha
     assert store.get(candidate_id).commit_sha == landed
     assert not (Path(repo.git_dir) / JOURNAL).exists()
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["show"],
+        ["history"],
+        ["approve", "--reviewer", "ada"],
+        ["reject", "--reason", "no"],
+        ["merge"],
+    ],
+    ids=lambda command: command[0],
+)
+def test_an_id_past_sqlites_range_is_an_unknown_candidate(tmp_path, command):
+    """2**63 overflowed SQLite's integer and gave an OverflowError traceback."""
+    from typer.testing import CliRunner
+
+    from agent.cli import app
+
+    home = str(tmp_path / "home")
+    result = CliRunner().invoke(
+        app, ["review", command[0], str(2**63), *command[1:], "--home", home]
+    )
+    assert result.exit_code == 2, result.output
+    assert "no candidate #9223372036854775808" in result.output
+    assert "Traceback" not in result.output
