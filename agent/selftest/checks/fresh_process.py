@@ -15,6 +15,7 @@ import json
 from typing import Any
 
 from agent.selftest.candidate import Candidate, Outcome
+from agent.selftest.checks.scoring import other_answer
 from agent.selftest.context import Context, PoolCase, canonical
 from agent.selftest.report import CheckResult, Evidence
 
@@ -28,7 +29,7 @@ def fresh_process(ctx: Context) -> CheckResult:
     if not sample:
         return CheckResult(id="fresh_process", passed=False, summary="no usable cases to compare")
     stored = [json.loads(json.dumps(case.case)) for case in sample]
-    wrong = [_other_answer(sample, index) for index in range(len(sample))]
+    wrong = [other_answer(sample, index) for index in range(len(sample))]
     pairs = [(case.formatted or "", stored[i]) for i, case in enumerate(sample)]
     pairs += [(answer, stored[i]) for i, answer in enumerate(wrong) if answer is not None]
     here = ctx.candidate.scores(pairs)
@@ -72,15 +73,6 @@ def fresh_process(ctx: Context) -> CheckResult:
 
 def _sample(ctx: Context) -> list[PoolCase]:
     return [case for level in ctx.difficulties for case in ctx.usable(level)[:CASES_PER_DIFFICULTY]]
-
-
-def _other_answer(sample: list[PoolCase], index: int) -> str | None:
-    own = canonical(sample[index].solution)
-    for offset in range(1, len(sample)):
-        other = sample[(index + offset) % len(sample)]
-        if canonical(other.solution) != own:
-            return other.formatted
-    return None
 
 
 def _differs(expected: Any, outcome: Outcome) -> bool:

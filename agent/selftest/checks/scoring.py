@@ -111,7 +111,7 @@ def completeness(ctx: Context, score_seconds: list[float]) -> CheckResult:
         assert case.formatted is not None
         probes.append(("the reference answer alone", case, case.formatted))
         probes.append(("the reference answer after reasoning", case, REASONING + case.formatted))
-        draft = _other_answer(usable, index)
+        draft = other_answer(usable, index)
         if draft is not None:
             response = REASONING + draft + RECONSIDER + case.formatted
             probes.append(("the reference answer after a wrong draft answer", case, response))
@@ -157,7 +157,7 @@ def completeness(ctx: Context, score_seconds: list[float]) -> CheckResult:
     )
 
 
-def _other_answer(usable: list[PoolCase], index: int) -> str | None:
+def other_answer(usable: list[PoolCase], index: int) -> str | None:
     """Another case's formatted answer that differs from case `index`'s answer."""
     own = canonical(usable[index].solution)
     for offset in range(1, len(usable)):
