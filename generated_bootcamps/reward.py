@@ -96,6 +96,8 @@ class BoundedCache:
 
 
 _MISSING = object()
+MAX_CLASSES = 1024
+_classes: dict[tuple[Any, ...], type[Bootcamp]] = {}
 _parsed_cases = BoundedCache(PARSED_CACHE_ENTRIES, CACHE_CHARS)
 _solutions = BoundedCache(SOLVE_CACHE_ENTRIES, CACHE_CHARS)
 
@@ -292,10 +294,35 @@ def _bootcamp(data_source: str) -> type[Bootcamp]:
         raise ValueError(
             f"compute_score: data_source must be a bootcamp name, not {type(data_source).__name__}"
         )
+    key = (data_source, *_index_version())
+    found = _classes.get(key)
+    if found is None:
+        try:
+            found = catalog.get(data_source)
+        except catalog.UnknownBootcampError as error:
+            raise ValueError(f"compute_score: data_source {data_source!r}: {error}") from None
+        if len(_classes) >= MAX_CLASSES:
+            _classes.clear()
+        _classes[key] = found
+    return found
+
+
+def _index_version() -> tuple[str, tuple[int, int, int] | None]:
+    """The catalog directory in use and its index file's (mtime, size, inode): a class looked up
+    once is reused until the index changes (catalog.get reads and validates the whole index,
+    most of the cost of a call)."""
+    index = _index_path(os.environ.get("CAMPFORGE_CATALOG"), os.getcwd())
     try:
-        return catalog.get(data_source)
-    except catalog.UnknownBootcampError as error:
-        raise ValueError(f"compute_score: data_source {data_source!r}: {error}") from None
+        stat = os.stat(index)
+    except OSError:
+        return index, None
+    return index, (stat.st_mtime_ns, stat.st_size, stat.st_ino)
+
+
+@functools.lru_cache(maxsize=64)
+def _index_path(configured: str | None, cwd: str) -> str:
+    """The catalog's index file for a CAMPFORGE_CATALOG setting (relative to `cwd`)."""
+    return str(catalog.catalog_dir() / catalog.INDEX_FILE)
 
 
 def _case(data_source: str, cls: type[Bootcamp], ground_truth: Any) -> dict[str, Any]:

@@ -6,11 +6,13 @@ by the case's canonical JSON, bounded, that hands out copies."""
 from __future__ import annotations
 
 import json
+import shutil
+from pathlib import Path
 
 import pytest
 
 import generated_bootcamps
-from generated_bootcamps import reward
+from generated_bootcamps import catalog, reward
 from generated_bootcamps.knapsack.bootcamp import best_value
 from generated_bootcamps.reward import compute_score, score_batch
 
@@ -172,3 +174,26 @@ def test_nulls_another_bootcamp_leaves_in_a_merged_dataset_are_accepted():
     assert compute_score("knapsack", cls.format_answer(cls.solve(case)), merged) == 1.0
     with pytest.raises(ValueError, match="key 'numbers' appears in no generated case"):
         compute_score("knapsack", "\\boxed{1}", {**case, "numbers": [1, 2]})
+
+
+# -- the catalog look-up ----------------------------------------------------------------------
+
+
+def test_a_change_to_the_catalog_is_seen_by_the_next_call(tmp_path, monkeypatch):
+    """The bootcamp class is looked up once per version of the catalog index, not per call."""
+    source = Path(generated_bootcamps.__file__).parent / "knapsack" / "bootcamp.py"
+    (tmp_path / "knapsack").mkdir()
+    shutil.copy(source, tmp_path / "knapsack" / "bootcamp.py")
+    index = {"knapsack": catalog.entry("knapsack")}
+    monkeypatch.setenv("CAMPFORGE_CATALOG", str(tmp_path))
+    catalog.write_index(index, tmp_path)
+    case, best = knapsack_case(seed=5)
+    assert compute_score("knapsack", f"\\boxed{{{best}}}", case) == 1.0
+    catalog.write_index({}, tmp_path)
+    with pytest.raises(ValueError, match="unknown bootcamp 'knapsack'"):
+        compute_score("knapsack", f"\\boxed{{{best}}}", case)
+    catalog.write_index(index, tmp_path)
+    assert compute_score("knapsack", f"\\boxed{{{best}}}", case) == 1.0
+    monkeypatch.delenv("CAMPFORGE_CATALOG")
+    sudoku = generated_bootcamps.load("sudoku", seed=1).generate()  # the package's catalog again
+    assert compute_score("sudoku", "no answer", sudoku) == 0.0
