@@ -50,6 +50,7 @@ MAX_INT_DIGITS = 4300
 PARSED_CACHE_ENTRIES = 8192
 SOLVE_CACHE_ENTRIES = 4096
 CACHE_CHARS = 64_000_000  # per cache, the total length of the case JSON it keeps
+MAX_CLASSES = 1024  # bootcamp classes kept by (name, catalog index version)
 _pool: ProcessPoolExecutor | None = None
 _pool_workers = 0
 
@@ -96,7 +97,6 @@ class BoundedCache:
 
 
 _MISSING = object()
-MAX_CLASSES = 1024
 _classes: dict[tuple[Any, ...], type[Bootcamp]] = {}
 _parsed_cases = BoundedCache(PARSED_CACHE_ENTRIES, CACHE_CHARS)
 _solutions = BoundedCache(SOLVE_CACHE_ENTRIES, CACHE_CHARS)
@@ -131,10 +131,8 @@ def score_batch(
     workers: int | None = None,
 ) -> list[float]:
     """Scores of many responses, in order; spread over `workers` processes (default: all cores)."""
-    lengths = [
-        _length("score_batch", name, value)
-        for name, value in _batch_columns(data_sources, responses, ground_truths)
-    ]
+    columns = {"data_sources": data_sources, "responses": responses, "ground_truths": ground_truths}
+    lengths = [_length("score_batch", name, column) for name, column in columns.items()]
     if len(set(lengths)) > 1:
         raise ValueError(
             f"score_batch: {lengths[0]} data sources, {lengths[1]} responses and "
@@ -164,10 +162,6 @@ def score_batch(
     return scores
 
 
-def _batch_columns(*columns: Any) -> list[tuple[str, Any]]:
-    return list(zip(("data_sources", "responses", "ground_truths"), columns, strict=True))
-
-
 def _length(caller: str, name: str, column: Any) -> int:
     """The length of a column of a batch; ValueError when it has none."""
     try:
@@ -190,6 +184,7 @@ def trl_reward(
             "trl_reward needs the dataset columns 'data_source' and 'ground_truth' "
             "(export with `campforge generate`, which writes them)"
         )
+    _length("trl_reward", "completions", completions)
     texts = [_completion_text(completion) for completion in completions]
     return score_batch(data_source, texts, ground_truth)
 

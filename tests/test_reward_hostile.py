@@ -319,8 +319,10 @@ def test_trl_reward_on_hostile_completions_and_ground_truths():
     assert scores == [1.0, 0.0, 0.0]
     with pytest.raises(ValueError, match="nested too deeply"):
         trl_reward([right], data_source=["knapsack"], ground_truth=["[" * DEEP + "]" * DEEP])
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="trl_reward needs the dataset columns"):
         trl_reward([right], data_source=["knapsack"], ground_truth=None)
+    with pytest.raises(ValueError, match="trl_reward: completions must be a sequence"):
+        trl_reward(None, data_source=["knapsack"], ground_truth=[case])
 
 
 def label(data_source, ground_truth):
