@@ -49,7 +49,7 @@ class Place:
     """What the generated cases hold at one place (a key path; list items share one place)."""
 
     types: set[str] = field(default_factory=set)
-    max_number: float = 0.0
+    max_number: float = 0  # an int when the largest is one (ints can exceed any float)
     max_length: int = 0  # of strings, lists and objects
     max_key_length: int = 0
     items: Place | None = None
@@ -172,9 +172,8 @@ def _problem(place: Place, value: Any, path: tuple[str, ...], slack: float) -> P
         expected = " or ".join(sorted(place.types))
         return Problem(f"{_name(path)} is a JSON {kind}, generated cases have a {expected}")
     if kind == "number":
-        if not abs(value) <= slack * place.max_number:
-            text = f"{_name(path)} = {_short(value)} (generated: |value| <= {place.max_number:g})"
-            return Problem(text, too_big=True)
+        if not abs(value) <= _limit(place.max_number, slack):
+            return _too_large(path, value, place.max_number)
         return None
     if kind in ("string", "array", "object") and len(value) > slack * place.max_length:
         text = f"{_name(path)} has length {len(value)} (generated: at most {place.max_length})"
@@ -201,12 +200,8 @@ def _list_problem(
     if place is None:
         return None  # only empty lists were generated here, and these are empty too
     if place.types == {"number"} and set(map(type, level)) <= {int, float}:
-        if level and not max(map(abs, level)) <= slack * place.max_number:
-            biggest = max(level, key=abs)
-            text = (
-                f"{_name(inner)} = {_short(biggest)} (generated: |value| <= {place.max_number:g})"
-            )
-            return Problem(text, too_big=True)
+        if level and not max(map(abs, level)) <= _limit(place.max_number, slack):
+            return _too_large(inner, max(level, key=abs), place.max_number)
         return None
     for item in level:
         problem = _problem(place, item, inner, slack)
@@ -234,6 +229,19 @@ def _object_problem(
         if problem is not None:
             return problem
     return None
+
+
+def _too_large(path: tuple[str, ...], value: float, largest: float) -> Problem:
+    text = f"{_name(path)} = {_short(value)} (generated: |value| <= {_short(largest)})"
+    return Problem(text, too_big=True)
+
+
+def _limit(largest: float, slack: float) -> float:
+    """`slack` times the largest generated magnitude (an int beyond floats stays an int)."""
+    try:
+        return slack * largest
+    except OverflowError:
+        return largest * math.ceil(slack)
 
 
 def _name(path: tuple[str, ...]) -> str:

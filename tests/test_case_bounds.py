@@ -65,3 +65,19 @@ class Broken(Bootcamp):
 def test_a_bootcamp_that_generates_nothing_teaches_no_bounds():
     assert case_bounds.learned_bounds(Broken) is None
     case_bounds.check(Broken, {"anything": [random.random() * 10**9]})
+
+
+class BigNumbers(Bootcamp):
+    """Cases holding ints beyond the range of floats."""
+
+    name = "big_numbers"
+    difficulties: ClassVar[dict[str, dict[str, Any]]] = {"easy": {}, "medium": {}, "hard": {}}
+
+    def generate(self):
+        return {"n": self.rng.randrange(10**400, 10**401)}
+
+
+def test_ints_beyond_the_range_of_floats_are_bounded_exactly():
+    case_bounds.check(BigNumbers, {"n": 10**401})
+    with pytest.raises(case_bounds.CaseBoundsError, match="n = an int of 1366 bits"):
+        case_bounds.check(BigNumbers, {"n": 10**411})
