@@ -37,8 +37,10 @@ def test_a_mistake_in_the_call_is_an_error_not_a_zero():
         compute_score(name, responses[0], "{not json")
     with pytest.raises(ValueError, match="must encode a case dict"):
         compute_score(name, responses[0], "[1, 2]")
-    with pytest.raises(ValueError, match="solve\\(\\) failed"):
+    with pytest.raises(ValueError, match="key 'unrelated' appears in no generated case"):
         compute_score(name, responses[0], {"unrelated": 1})
+    with pytest.raises(ValueError, match="solve\\(\\) failed"):
+        compute_score(name, "\\boxed{0.5}", {**cases[0], "mode": "sometimes"})
     with pytest.raises(ValueError, match="not int"):
         compute_score(name, responses[0], 42)
 
