@@ -81,7 +81,7 @@ def catalog_list(
     """List the catalog's bootcamps."""
     entries = generated_bootcamps.entries()
     if as_json:
-        out.print_json(json.dumps([entry.model_dump() for entry in entries]))
+        out.print_json(json.dumps([entry.as_dict() for entry in entries]))
         return
     table = Table(title=f"{len(entries)} bootcamps")
     for column in ("name", "domain", "answer", "source", "description"):
@@ -113,7 +113,7 @@ def catalog_show(
     case = bootcamp.generate()
     answer = cls.solve(case)
     out.print(f"[bold]{entry.name}[/] ({entry.domain}): {entry.description}", highlight=False)
-    out.print(f"provenance: {entry.provenance.model_dump(exclude_none=True)}", highlight=False)
+    out.print(f"provenance: {entry.provenance.as_dict()}", highlight=False)
     out.print(f"defaults: {cls.defaults}", highlight=False)
     for level, overrides in cls.difficulties.items():
         out.print(f"  {level}: {overrides}", highlight=False)

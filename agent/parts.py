@@ -31,18 +31,18 @@ import sys
 import textwrap
 import tokenize
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import jinja2
 import yaml
 
+import campforge_templates
 from agent import pyliteral, pysource
 from agent.spec import NAME_PATTERN, Spec
 from generated_bootcamps import answers, contract
 from generated_bootcamps.contract import MODULE_PARTS, PARTS, REQUIRED_PARTS, VALUE_PARTS
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+TEMPLATES = campforge_templates.DIRECTORY  # templates/ in the repository
 META_KEYS = ("name", "description", "domain", "answer_kind", "defaults", "difficulties")
 LEVELS = contract.DIFFICULTIES
 METHODS = contract.SIGNATURES  # method parts in class order, each with its signature

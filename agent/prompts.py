@@ -15,11 +15,11 @@ from __future__ import annotations
 import contextlib
 import json
 import re
-from pathlib import Path
 from typing import Any, Literal
 
 import jinja2
 
+import campforge_prompts
 from agent.parts import (
     ANSWER_NAMES,
     Parts,
@@ -31,7 +31,7 @@ from agent.parts import (
 from agent.spec import Spec
 
 PROMPT_VERSION = "1.2"  # 1.1: brute_force; 1.2: all_answers, shortcuts
-PROMPTS = Path(__file__).resolve().parent.parent / "prompts"
+PROMPTS = campforge_prompts.DIRECTORY  # prompts/ in the repository
 HINT_KEYS = ("answer_kind", "defaults", "difficulties", "description")
 EVIDENCE_FIELDS = ("case", "response", "expected", "got")
 VALUE_LIMIT = 600  # characters of one evidence value shown to the LLM

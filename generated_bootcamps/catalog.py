@@ -1,10 +1,23 @@
 """The catalog index: which bootcamps exist, where their code is, and where they came from.
 
-The index is `catalog.json` in the catalog directory (this package's directory unless the
-`CAMPFORGE_CATALOG` environment variable names another). Each entry points at a module file
+The index is `catalog.json` in the catalog directory. Each entry points at a module file
 `<name>/bootcamp.py` and its class, and carries the provenance a reviewer and a trainer need:
 hand-written, or generated from a spec (spec hash, model, prompt version, repair rounds,
-reviewer, self-test summary).
+reviewer, self-test summary). Standard library only: a trainer's reward worker imports this.
+
+Which catalog is in use, looked for in this order:
+
+1. `CAMPFORGE_CATALOG`, when set: that directory, for reading and for merging.
+2. The campforge repository you stand in: the nearest directory, from the current directory up
+   (as git looks for `.git`), that holds `generated_bootcamps/catalog.json`; its
+   `generated_bootcamps/` is the catalog, for reading and for merging.
+3. For reading only (`load`, `get`, `campforge generate`, `generated_bootcamps.reward`): the
+   catalog shipped in the installed package, so a trainer needs no checkout.
+
+Merges (`writable_catalog_dir`) never fall back to the installed package: with neither 1 nor 2
+they are refused with `NoCatalogError`, and so is a directory that is an installed copy of the
+package (site-packages), however it was named. An editable install reads its own source tree's
+catalog only when you stand in it.
 """
 
 from __future__ import annotations
@@ -15,63 +28,173 @@ import importlib.util
 import json
 import os
 import sys
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
-
-from pydantic import BaseModel, ConfigDict, Field
 
 from generated_bootcamps.base import Bootcamp
 
 INDEX_FILE = "catalog.json"
 PACKAGE_DIR = Path(__file__).resolve().parent
+ENVIRONMENT_VARIABLE = "CAMPFORGE_CATALOG"
+WHERE_TO_MERGE = (
+    f"run it inside a campforge repository (a directory holding generated_bootcamps/{INDEX_FILE}) "
+    f"or set {ENVIRONMENT_VARIABLE} to a catalog directory inside a git repository"
+)
 
 
 class UnknownBootcampError(ValueError):
     """A name that is not in the catalog."""
 
 
-class Provenance(BaseModel):
+class CatalogError(ValueError):
+    """A catalog index that cannot be read: the message names the file and what is wrong."""
+
+
+class NoCatalogError(ValueError):
+    """No catalog to merge into: neither CAMPFORGE_CATALOG nor a repository here."""
+
+
+@dataclass(frozen=True)
+class Provenance:
     """Where a catalog bootcamp came from."""
 
-    model_config = ConfigDict(extra="allow")
-
-    source: str = Field(description='"hand-written" or "generated"')
+    source: str  # "hand-written" or "generated"
     spec_hash: str | None = None
     model: str | None = None
     prompt_version: str | None = None
     rounds: int | None = None
     reviewer: str | None = None
-    selftest: str | None = Field(default=None, description="one-line self-test summary")
-    added: str | None = Field(default=None, description="date the bootcamp joined the catalog")
+    selftest: str | None = None  # one-line self-test summary
+    added: str | None = None  # the date the bootcamp joined the catalog
+    extra: dict[str, Any] = field(default_factory=dict)  # fields this version does not know
+
+    def as_dict(self) -> dict[str, Any]:
+        """The provenance as the index stores it: fields that are set, then the extra ones."""
+        known = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "extra"}
+        return {**{key: value for key, value in known.items() if value is not None}, **self.extra}
 
 
-class CatalogEntry(BaseModel):
+@dataclass(frozen=True)
+class CatalogEntry:
     """One bootcamp in the index."""
 
-    model_config = ConfigDict(extra="forbid")
-
     name: str
-    path: str = Field(description="module file, relative to the catalog directory")
+    path: str  # the module file, relative to the catalog directory
     class_name: str
     domain: str
     description: str
     answer_kind: str
     provenance: Provenance
 
+    def as_dict(self) -> dict[str, Any]:
+        """The entry as JSON-ready data (with its name)."""
+        data = {f.name: getattr(self, f.name) for f in fields(self)}
+        return {**data, "provenance": self.provenance.as_dict()}
+
+
+ENTRY_TEXT_FIELDS = ("path", "class_name", "domain", "description", "answer_kind")
+PROVENANCE_FIELDS = {f.name: f for f in fields(Provenance) if f.name != "extra"}
+
 
 def catalog_dir() -> Path:
-    """The catalog directory in use."""
-    configured = os.environ.get("CAMPFORGE_CATALOG")
-    return Path(configured).resolve() if configured else PACKAGE_DIR
+    """The catalog directory to read: CAMPFORGE_CATALOG, the repository you stand in, or the
+    catalog shipped in the package (see the module's docstring)."""
+    return _configured() or _repository_catalog() or PACKAGE_DIR
+
+
+def writable_catalog_dir() -> Path:
+    """The catalog directory to merge into: CAMPFORGE_CATALOG or the repository you stand in;
+    never the installed package. Raises NoCatalogError saying what to do."""
+    directory = _configured() or _repository_catalog()
+    if directory is None:
+        raise NoCatalogError(f"no catalog to merge into here ({Path.cwd()}): {WHERE_TO_MERGE}")
+    if installed_copy(directory):
+        raise NoCatalogError(
+            f"the catalog at {directory} is the installed campforge package, not a repository: "
+            f"{WHERE_TO_MERGE}"
+        )
+    return directory
+
+
+def installed_copy(directory: Path) -> bool:
+    """Whether `directory` is the package as pip installed it (campforge's .dist-info beside it)."""
+    return any(directory.resolve().parent.glob("campforge-*.dist-info"))
+
+
+def _configured() -> Path | None:
+    configured = os.environ.get(ENVIRONMENT_VARIABLE)
+    return Path(configured).resolve() if configured else None
+
+
+def _repository_catalog() -> Path | None:
+    """`generated_bootcamps/` of the nearest directory from the current one up that holds
+    `generated_bootcamps/catalog.json` (os.path, not pathlib: reward functions call this often)."""
+    directory = os.getcwd()
+    while True:
+        if os.path.isfile(os.path.join(directory, "generated_bootcamps", INDEX_FILE)):
+            return Path(directory, "generated_bootcamps")  # getcwd() is a resolved path
+        parent = os.path.dirname(directory)
+        if parent == directory:
+            return None
+        directory = parent
 
 
 def read_index(directory: Path | None = None) -> dict[str, CatalogEntry]:
-    """The index of a catalog directory, by name (empty when it has no index yet)."""
+    """The index of a catalog directory, by name (empty when it has no index yet). Raises
+    CatalogError, naming the file and the problem, when the index is malformed."""
     path = (directory or catalog_dir()) / INDEX_FILE
-    if not path.exists():
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
         return {}
-    raw = json.loads(path.read_text(encoding="utf-8"))
-    return {name: CatalogEntry(name=name, **fields) for name, fields in raw["bootcamps"].items()}
+    except UnicodeDecodeError as error:
+        raise CatalogError(f"the catalog index {path} is not UTF-8 text ({error})") from None
+    return dict(_parsed_index(path, text))
+
+
+@functools.lru_cache(maxsize=16)
+def _parsed_index(path: Path, text: str) -> dict[str, CatalogEntry]:
+    """The entries of an index text, parsed once (reward functions read the index per call)."""
+    try:
+        raw = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise CatalogError(f"the catalog index {path} is not JSON ({error})") from None
+    bootcamps = raw.get("bootcamps") if isinstance(raw, dict) else None
+    if not isinstance(bootcamps, dict):
+        raise CatalogError(f"the catalog index {path} has no 'bootcamps' object")
+    return {name: _entry(path, name, fields) for name, fields in bootcamps.items()}
+
+
+def _entry(path: Path, name: str, data: Any) -> CatalogEntry:
+    where = f"the catalog index {path}: bootcamp {name!r}"
+    if not isinstance(data, dict):
+        raise CatalogError(f"{where} is not an object")
+    expected = {*ENTRY_TEXT_FIELDS, "provenance"}
+    missing, unknown = expected - data.keys(), data.keys() - expected
+    if missing or unknown:
+        problems = [f"lacks {', '.join(sorted(missing))}"] if missing else []
+        problems += [f"has unknown {', '.join(sorted(unknown))}"] if unknown else []
+        raise CatalogError(f"{where} {' and '.join(problems)}")
+    for key in ENTRY_TEXT_FIELDS:
+        if not isinstance(data[key], str):
+            raise CatalogError(f"{where}: {key} must be text, not {type(data[key]).__name__}")
+    texts = {key: data[key] for key in ENTRY_TEXT_FIELDS}
+    return CatalogEntry(name=name, **texts, provenance=_provenance(where, data["provenance"]))
+
+
+def _provenance(where: str, data: Any) -> Provenance:
+    if not isinstance(data, dict) or not isinstance(data.get("source"), str):
+        raise CatalogError(f"{where}: provenance must be an object with a 'source' text")
+    for key, value in data.items():
+        wanted = int if key == "rounds" else str
+        if key in PROVENANCE_FIELDS and value is not None and type(value) is not wanted:
+            raise CatalogError(
+                f"{where}: provenance {key} must be {wanted.__name__}, not {type(value).__name__}"
+            )
+    known = {key: value for key, value in data.items() if key in PROVENANCE_FIELDS}
+    extra = {key: value for key, value in data.items() if key not in PROVENANCE_FIELDS}
+    return Provenance(**known, extra=extra)
 
 
 def write_index(entries: dict[str, CatalogEntry], directory: Path | None = None) -> Path:
@@ -79,13 +202,17 @@ def write_index(entries: dict[str, CatalogEntry], directory: Path | None = None)
     path = (directory or catalog_dir()) / INDEX_FILE
     body = {
         "version": 1,
-        "bootcamps": {
-            name: entries[name].model_dump(exclude={"name"}, exclude_none=True)
-            for name in sorted(entries)
-        },
+        "bootcamps": {name: _stored(entries[name]) for name in sorted(entries)},
     }
     path.write_text(json.dumps(body, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return path
+
+
+def _stored(entry: CatalogEntry) -> dict[str, Any]:
+    """An entry as the index stores it: without its name (the key)."""
+    data = entry.as_dict()
+    del data["name"]
+    return data
 
 
 def names() -> list[str]:
@@ -99,9 +226,9 @@ def entries() -> list[CatalogEntry]:
     return [index[name] for name in sorted(index)]
 
 
-def entry(name: str) -> CatalogEntry:
-    """The index entry of one bootcamp."""
-    index = read_index()
+def entry(name: str, directory: Path | None = None) -> CatalogEntry:
+    """The index entry of one bootcamp (in the catalog in use, or the one at `directory`)."""
+    index = read_index(directory)
     if name not in index:
         known = ", ".join(sorted(index)) or "none"
         raise UnknownBootcampError(f"unknown bootcamp {name!r} (catalog has: {known})")
@@ -110,8 +237,9 @@ def entry(name: str) -> CatalogEntry:
 
 def get(name: str) -> type[Bootcamp]:
     """The class of a catalog bootcamp."""
-    found = entry(name)
-    return _import_class(str(catalog_dir()), found.name, found.path, found.class_name)
+    directory = catalog_dir()
+    found = entry(name, directory)
+    return _import_class(str(directory), found.name, found.path, found.class_name)
 
 
 def load(

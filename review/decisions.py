@@ -3,8 +3,9 @@
 Shared by the CLI and the web UI. Approve merges the candidate into the catalog (inside the
 graph's merge step); changes redrafts the spec with the notes (this needs the LLM); reject ends
 the thread. Everything is checked before the decision is recorded (the reviewer's name, the
-candidate still pending, its thread found waiting), so a decision that cannot be carried out is
-refused with nothing changed. Once recorded it is never lost: if resuming fails or the process
+candidate still pending, its thread found waiting, and for an approval a catalog to merge
+into: `review.merge.merge_target`), so a decision that cannot be carried out is refused with
+nothing changed. Once recorded it is never lost: if resuming fails or the process
 dies, `campforge draft` resumes the thread with the recorded decision, and an approval whose
 merge failed stays approved until `campforge review merge ID` (`merge_again`) lands it.
 """
@@ -18,6 +19,7 @@ from agent.pipeline import Pipeline, PipelineOptions, SpecOutcome
 from agent.spec import Spec, parse_specs
 from agent.workspace import Workspace
 from review.identity import parse_reviewer
+from review.merge import MergeError, merge_target
 from review.store import Candidate, QueueStore, unmerged_hint
 
 ACTIONS = ("approve", "reject", "changes")
@@ -46,6 +48,8 @@ def decide(
         status = candidate.status
         hint = unmerged_hint(candidate_id) if candidate.unmerged else "nothing to decide"
         raise ValueError(f"candidate #{candidate_id} is already {status}: {hint}")
+    if action == "approve":
+        _ensure_merge_target()
     spec = _spec_of(candidate)
     # Open the graph's checkpoints and find the waiting thread before recording anything: a
     # decision that cannot be carried out is refused with nothing changed.
@@ -76,11 +80,20 @@ def merge_again(
             "merged (approve it with `campforge review approve`)"
         )
     who = str(parse_reviewer(reviewer or candidate.reviewer or ""))
+    _ensure_merge_target()
     pipeline = _pipeline(workspace, candidate)
     try:
         return pipeline.finish_merge(_spec_of(candidate), candidate_id, who)
     finally:
         pipeline.close()
+
+
+def _ensure_merge_target() -> None:
+    """Refuse, before anything is recorded, an approval with no catalog here to merge into."""
+    try:
+        merge_target()
+    except MergeError as error:
+        raise ValueError(str(error)) from None
 
 
 def _spec_of(candidate: Candidate) -> Spec:

@@ -66,6 +66,18 @@ def catalog_repo(directory: Path) -> git.Repo:
         ) from None
 
 
+def merge_target() -> Path:
+    """The catalog a merge lands in: CAMPFORGE_CATALOG or the repository you stand in (never the
+    installed package), with an index, inside a git repository. Raises MergeError saying what
+    to do."""
+    try:
+        directory = catalog.writable_catalog_dir()
+    except catalog.NoCatalogError as error:
+        raise MergeError(str(error)) from None
+    catalog_repo(directory)
+    return directory
+
+
 @contextmanager
 def merge_lock(repo: git.Repo) -> Iterator[None]:
     """One merge at a time per repository, across processes."""
@@ -86,7 +98,7 @@ def merge_candidate(
     directory: Path | None = None,
     selftest: Callable[[Path, Any], Any] | None = None,
 ) -> Merged:
-    """Land an approved candidate in the catalog at `directory` (default: the catalog in use)."""
+    """Land an approved candidate in the catalog at `directory` (default: `merge_target()`)."""
     candidate = store.get(candidate_id)
     if candidate.commit_sha:
         return Merged(candidate.name, candidate.commit_sha, already=True)
@@ -100,7 +112,7 @@ def merge_candidate(
         raise MergeError(
             f"{error}; merge it with `campforge review merge {candidate_id} --reviewer NAME`"
         ) from None
-    directory = (directory or catalog.catalog_dir()).resolve()
+    directory = (directory or merge_target()).resolve()
     repo = catalog_repo(directory)
     with merge_lock(repo):
         _recover(repo, directory, store)
@@ -251,7 +263,9 @@ def _write_files(
 
 
 def _module_name(directory: Path, name: str) -> str:
-    if directory == catalog.PACKAGE_DIR:
+    """The module the merged bootcamp's test imports: through the package when the catalog is a
+    checkout's `generated_bootcamps/` (pytest there imports that package)."""
+    if directory.name == "generated_bootcamps":
         return f"generated_bootcamps.{name}.bootcamp"
     return f"campforge_catalog.{name}"
 
