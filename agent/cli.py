@@ -34,8 +34,8 @@ from generated_bootcamps import catalog, export
 
 
 class CampforgeGroup(TyperGroup):
-    """The top-level command group: broken or unusable state (a damaged database, a directory that
-    is not campforge's), found by any command, is one line and exit 2."""
+    """The top-level command group: broken or unusable state (a damaged database or catalog index,
+    a directory that is not campforge's), found by any command, is one line and exit 2."""
 
     def invoke(self, ctx: click.Context) -> Any:
         from agent.dbhealth import BrokenStateError
@@ -43,7 +43,7 @@ class CampforgeGroup(TyperGroup):
 
         try:
             return super().invoke(ctx)
-        except (BrokenStateError, WorkspaceError) as error:
+        except (BrokenStateError, WorkspaceError, catalog.CatalogError) as error:
             err.print(Text("error: ", style="bold red") + Text(str(error)))
             raise typer.Exit(2) from None
 

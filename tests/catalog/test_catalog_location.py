@@ -192,3 +192,17 @@ def test_with_no_catalog_here_approve_and_merge_are_refused_before_anything_is_r
         merge_again(workspace, unmerged)
     assert store.get(unmerged).status == "approved" and store.events(unmerged) == events
     assert clones.install_repo.head.commit.hexsha == install_head
+
+
+def test_catalog_list_on_a_damaged_index_is_one_line(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from agent.cli import app
+
+    directory = tmp_path / "catalog"
+    directory.mkdir()
+    (directory / "catalog.json").write_text("{not json", encoding="utf-8")
+    monkeypatch.setenv("CAMPFORGE_CATALOG", str(directory))
+    result = CliRunner().invoke(app, ["catalog", "list"])
+    assert result.exit_code == 2 and "catalog.json" in result.output
+    assert "Traceback" not in result.output and len(result.output.strip().splitlines()) <= 2
