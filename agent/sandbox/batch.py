@@ -17,11 +17,13 @@ interpreter runs it as `python -s -S -B program.py` would (same flags, same PYTH
 Config keys: argv (the program), python_program (optional), inputs (stdin files, one per run),
 out (a writable directory), timeout (wall-clock seconds per run), dedicated_uid (true when the
 sandbox has a uid of its own: then every process of the uid but us is killed after each run,
-strays included), output_cap (bytes: stop once the runs' outputs together exceed it).
+strays included), output_cap (bytes: stop once the runs' outputs together exceed it),
+stop_at_failure (stop after the first run that fails: a timeout, a signal, a non-zero exit).
 
 For run i: stdin is inputs[i], stdout and stderr go to <out>/<i>.out and <out>/<i>.err, and one
 JSON line goes to our stdout: {"i", "code" or "signal" or "error", "cpu_seconds", "seconds",
-"timed_out"}. Runs after the output cap are not made (their lines are missing).
+"timed_out"}. Runs after the output cap, or after a failure with stop_at_failure, are not made:
+a line {"stopped": "output cap" | "failure", "after": i} says why.
 """
 
 import atexit
@@ -205,15 +207,26 @@ def output_size(out_dir, index):
     return total
 
 
+def failed(line):
+    return bool(line.get("error") or line.get("timed_out") or "signal" in line or line.get("code"))
+
+
 def main(argv):
     cfg = json.loads(argv[1])
     written = 0
     for index, stdin_path in enumerate(cfg["inputs"]):
         line = run_one(cfg, index, stdin_path)
         sys.stdout.write(json.dumps(line) + "\n")
-        sys.stdout.flush()
         written += output_size(cfg["out"], index)
+        stop = None
         if written > cfg["output_cap"]:
+            stop = "output cap"
+        elif cfg.get("stop_at_failure") and failed(line):
+            stop = "failure"
+        if stop:
+            sys.stdout.write(json.dumps({"stopped": stop, "after": index}) + "\n")
+        sys.stdout.flush()
+        if stop:
             break
     return 0
 

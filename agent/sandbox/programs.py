@@ -324,25 +324,37 @@ def run_many(
     limits: SandboxLimits | None = None,
     seccomp: bool = True,
     parallel: int = 1,
+    stop_at_failure: bool = False,
 ) -> list[ProgramResult]:
     """Run `program` once per stdin, in `parallel` sandboxes at most; results in order.
 
-    Each run gets `timeout` wall-clock seconds and the limits of a program run alone."""
+    Each run gets `timeout` wall-clock seconds and the limits of a program run alone. With
+    `stop_at_failure`, a sandbox makes no more runs after one fails (times out, is killed or
+    exits non-zero): the later ones come back "not run", so a program that hangs on every input
+    costs one timeout per sandbox, not one per input."""
     if not stdins:
         return []
     limits = limits or SandboxLimits()
     chunks = max(1, min(parallel, len(stdins)))
     size = -(-len(stdins) // chunks)
     parts = [stdins[start : start + size] for start in range(0, len(stdins), size)]
+
+    def run(part: list[str]) -> list[ProgramResult]:
+        return _run_batch(program, part, timeout, limits, seccomp, stop_at_failure)
+
     if len(parts) == 1:
-        return _run_batch(program, parts[0], timeout, limits, seccomp)
+        return run(parts[0])
     with ThreadPoolExecutor(len(parts)) as pool:
-        done = pool.map(lambda part: _run_batch(program, part, timeout, limits, seccomp), parts)
-        return [result for batch in done for result in batch]
+        return [result for batch in pool.map(run, parts) for result in batch]
 
 
 def _run_batch(
-    program: Program, stdins: list[str], timeout: float, limits: SandboxLimits, seccomp: bool
+    program: Program,
+    stdins: list[str],
+    timeout: float,
+    limits: SandboxLimits,
+    seccomp: bool,
+    stop_at_failure: bool,
 ) -> list[ProgramResult]:
     files = {f"prog/{name}": data for name, data in program.files.items()}
     files |= {f"stdin/{index}": text.encode() for index, text in enumerate(stdins)}
@@ -360,6 +372,7 @@ def _run_batch(
             "timeout": timeout,
             "dedicated_uid": box.lease is not None,
             "output_cap": BATCH_OUTPUT_CAP,
+            "stop_at_failure": stop_at_failure,
         }
         if program.language == "python":
             config["python_program"] = str(box.inputs / "prog" / LANGUAGES["python"].source_name)
@@ -367,24 +380,31 @@ def _run_batch(
         runner = [python, "-s", "-S", "-B", str(box.inputs / "batch.py"), json.dumps(config)]
         budget = len(stdins) * (timeout + 0.5) + 10.0
         outcome = box.run(runner, timeout=budget)
-        lines = _result_lines(outcome.stdout)
+        lines, stopped = _result_lines(outcome.stdout)
+        if stopped == "failure":
+            missing = "not run: an earlier run in its batch failed"
+        elif stopped == "output cap":
+            missing = f"not run: the runs' outputs passed {BATCH_OUTPUT_CAP >> 20} MiB"
+        else:  # the runner itself died or ran out of time
+            tail = outcome.stderr.strip().splitlines()[-1:]
+            missing = "the batch runner stopped: " + (outcome.reason or "no reason given")
+            missing += f" ({tail[0][:200]})" if tail else ""
         results = []
         for index in range(len(stdins)):
             line = lines.get(index)
             if line is None:
-                why = outcome.reason or "the batch stopped"
-                if outcome.returncode == 0:
-                    why = f"not run: the runs' outputs passed {BATCH_OUTPUT_CAP >> 20} MiB"
                 results.append(
-                    ProgramResult("", "", None, outcome.timed_out, why, 0.0, box.isolation)
+                    ProgramResult("", "", None, outcome.timed_out, missing, 0.0, box.isolation)
                 )
-                continue
-            results.append(_result(line, box, limits, timeout))
+            else:
+                results.append(_result(line, box, limits, timeout))
         return results
 
 
-def _result_lines(text: str) -> dict[int, dict[str, Any]]:
+def _result_lines(text: str) -> tuple[dict[int, dict[str, Any]], str | None]:
+    """The runner's lines by run index, and why it stopped early (None if it did not say)."""
     lines: dict[int, dict[str, Any]] = {}
+    stopped = None
     for raw in text.splitlines():
         try:
             line = json.loads(raw)
@@ -392,7 +412,9 @@ def _result_lines(text: str) -> dict[int, dict[str, Any]]:
             continue
         if isinstance(line, dict) and isinstance(line.get("i"), int):
             lines[line["i"]] = line
-    return lines
+        elif isinstance(line, dict) and isinstance(line.get("stopped"), str):
+            stopped = line["stopped"]
+    return lines, stopped
 
 
 def _result(

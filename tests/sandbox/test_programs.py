@@ -172,6 +172,15 @@ def test_runs_after_the_output_cap_are_not_made(c_program, monkeypatch):
     assert after.returncode is None and after.reason == "not run: the runs' outputs passed 1 MiB"
 
 
+def test_with_stop_at_failure_a_batch_makes_no_runs_after_a_failed_one(c_program):
+    stdins = ["add 1 1", "sleep", "add 2 2", "add 3 3"]
+    first, hang, *rest = run_many(c_program, stdins, timeout=0.5, stop_at_failure=True)
+    assert first.stdout == "2\n" and hang.timed_out
+    assert [r.reason for r in rest] == ["not run: an earlier run in its batch failed"] * 2
+    _, crash, after = run_many(c_program, ["add 1 1", "exit3", "add 2 2"], timeout=5)
+    assert crash.returncode == 3 and after.stdout == "4\n"  # without it, every run is made
+
+
 def test_parallel_batches_keep_the_order_of_the_inputs(c_program):
     stdins = [f"add {n} {n}" for n in range(9)]
     results = run_many(c_program, stdins, timeout=5, parallel=2)

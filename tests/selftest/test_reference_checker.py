@@ -13,7 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from agent.sandbox.programs import run_many
 from agent.selftest import Settings, run_selftest
+from agent.selftest.checks import reference as reference_check
 from agent.selftest.checks.reference import checker_answer
 from agent.spec import SpecError, parse_specs
 from tests.compilers import requires
@@ -200,6 +202,38 @@ def test_a_checker_that_prints_no_verdict_fails_reference():
     assert reference.summary == (
         "the reference checker fails on solve()'s answer: it prints 'maybe', not 1 or 0"
     )
+
+
+@NEEDS_CPP
+def test_a_checker_that_hangs_fails_reference_at_its_first_timeout(monkeypatch):
+    runs: list = []
+
+    def spy(*args, **kwargs):
+        results = run_many(*args, **kwargs)
+        runs.extend(results)
+        return results
+
+    monkeypatch.setattr(reference_check, "run_many", spy)
+    hanging = "```python\nwhile True:\n    pass\n```\n"
+    settings = Settings(
+        cases=8,
+        hypothesis_examples=20,
+        call_timeout=5.0,
+        total_budget=60.0,
+        reference_cases=2,
+        reference_timeout=0.5,
+    )
+    reference = reference_of(selftest(CORRECT, with_checker(hanging), settings))
+    assert reference.summary == (
+        "the reference checker fails on solve()'s answer: wall-clock timeout after 0.5 s"
+    )
+    checker_runs = [
+        run for run in runs if run.reason != "not run: an earlier run in its batch failed"
+    ]
+    timed_out = [run for run in checker_runs if run.timed_out]
+    # Each sandbox stops at its first timeout; the reference solution's runs all succeeded.
+    assert 1 <= len(timed_out) <= reference_check.PROGRAMS_AT_ONCE
+    assert len(runs) - len(checker_runs) > 20  # the rest of the checker's runs were not made
 
 
 COIN_CHANGE = CORPUS / "correct" / "coin_change.py"

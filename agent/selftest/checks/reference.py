@@ -256,6 +256,7 @@ def _reference_program(ctx: Context) -> CheckResult:
         [stdin.value for stdin in inputs],
         timeout=ctx.settings.reference_timeout,
         parallel=PROGRAMS_AT_ONCE,
+        stop_at_failure=True,  # the first failure decides
     )
     outputs: list[tuple[PoolCase, str, str]] = []
     for case, stdin, result in zip(sample, inputs, results, strict=True):
@@ -438,7 +439,11 @@ def _reference_checker(ctx: Context) -> CheckResult:
         for probe in probes
     ]
     runs = run_many(
-        checker, stdins, timeout=ctx.settings.reference_timeout, parallel=PROGRAMS_AT_ONCE
+        checker,
+        stdins,
+        timeout=ctx.settings.reference_timeout,
+        parallel=PROGRAMS_AT_ONCE,
+        stop_at_failure=True,  # a checker that fails once fails the check: no need for more
     )
     accepted = 0
     disagreements: list[tuple[_Probe, str, str, bool, str]] = []  # ..., checker's output, verdict
