@@ -2,7 +2,9 @@
 
 A spec is markdown with optional YAML front matter, a free-text description, an optional
 `## Reference solution` section holding one fenced program (reads the case from stdin, prints the
-answer), and optional fenced blocks that supply parts directly, tagged with the part's name:
+answer), an optional `## Reference checker` section holding one fenced program (reads the case and
+then an answer from stdin, prints 1 if the answer is valid and 0 if not), and optional fenced
+blocks that supply parts directly, tagged with the part's name:
 
     ---
     name: knapsack
@@ -17,10 +19,19 @@ answer), and optional fenced blocks that supply parts directly, tagged with the 
     ...
     ```
 
+    ## Reference checker
+    ```cpp
+    ...
+    ```
+
     ```python generate
     def generate(self):
         ...
     ```
+
+A reference program's fence tag names its language: python (the default, also py and python3),
+c, cpp (also c++, cc, cxx), java, go (golang) or rust (rs); `reference_language` and
+`checker_language` hold the canonical name.
 
 A file may hold several specs: each then starts with its own front matter block (a `---` line
 followed by `key: value` lines and a closing `---`). Errors name the file, the line and the problem.
@@ -40,6 +51,7 @@ from typing import Any, BinaryIO
 
 import yaml
 
+from agent.sandbox.programs import LANGUAGES, language_of
 from generated_bootcamps.contract import PARTS, REQUIRED_PARTS
 
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -49,6 +61,8 @@ MAX_SPEC_BYTES = 256 * 1024
 _FENCE = re.compile(r"^(\s*)(`{3,}|~{3,})\s*([^`]*)$")
 _FRONT_KEY = re.compile(r"^[A-Za-z_][\w-]*\s*:")
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+# The sections holding a reference program, by heading (lower case): what they are called.
+REFERENCE_SECTIONS = {"reference solution": "solution", "reference checker": "checker"}
 
 
 class SpecError(ValueError):
@@ -81,6 +95,8 @@ class Spec:
     description: str = ""
     reference_solution: str | None = None
     reference_language: str = "python"
+    reference_checker: str | None = None
+    checker_language: str = "python"
     parts: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -200,7 +216,8 @@ def _parse_one(lines: list[str], offset: int, path: Path) -> Spec:
         body_start = closing + 1
     body = lines[body_start:]
     body_offset = offset + body_start
-    blocks, prose_lines, reference, title = _blocks(body, body_offset, path)
+    blocks, prose_lines, references, title = _blocks(body, body_offset, path)
+    reference, checker = references.get("solution"), references.get("checker")
     parts: dict[str, str] = {}
     for block in blocks:
         tagged = [word for word in block.info[1:] if not word.startswith("{")]
@@ -226,7 +243,9 @@ def _parse_one(lines: list[str], offset: int, path: Path) -> Spec:
         title=title,
         description="\n".join(prose_lines).strip(),
         reference_solution=reference.code if reference else None,
-        reference_language=(reference.info[0] if reference and reference.info else "python"),
+        reference_language=_language(reference, path),
+        reference_checker=checker.code if checker else None,
+        checker_language=_language(checker, path),
         parts=parts,
     )
 
@@ -244,16 +263,32 @@ def _front_matter(lines: list[str], first_line: int, path: Path) -> dict[str, An
     return meta
 
 
+def _language(block: CodeBlock | None, path: Path) -> str:
+    """The canonical language of a reference program's block (python when untagged)."""
+    tag = block.info[0] if block is not None and block.info else "python"
+    language = language_of(tag)
+    if language is None:
+        assert block is not None
+        raise SpecError(
+            path,
+            block.line,
+            f"a reference program in {tag!r} cannot be run: tag its block with one of "
+            f"{', '.join(LANGUAGES)}",
+        )
+    return language
+
+
 def _blocks(
     body: list[str], offset: int, path: Path
-) -> tuple[list[CodeBlock], list[str], CodeBlock | None, str]:
-    """Fenced blocks, the prose around them, the reference solution block and the title."""
+) -> tuple[list[CodeBlock], list[str], dict[str, CodeBlock], str]:
+    """Fenced blocks, the prose around them, the reference program blocks ("solution",
+    "checker") and the title."""
     blocks: list[CodeBlock] = []
     prose: list[str] = []
-    reference: CodeBlock | None = None
+    references: dict[str, CodeBlock] = {}
+    headings: dict[str, tuple[int, str]] = {}  # section: (line of its heading, its text)
     title = ""
-    in_reference_section = False
-    reference_heading_line = 0
+    section: str | None = None  # the reference section we are in, if any
     index = 0
     while index < len(body):
         line = body[index]
@@ -263,10 +298,12 @@ def _blocks(
             text = heading.group(2)
             if heading.group(1) == "#" and not title:
                 title = text
-            in_reference_section = text.strip().lower() == "reference solution"
-            if in_reference_section:
-                reference_heading_line = offset + index + 1
-            else:  # the reference section is not part of the description
+            section = REFERENCE_SECTIONS.get(text.strip().lower())
+            if section is not None:
+                if section in headings:
+                    raise SpecError(path, offset + index + 1, f"## {text.strip()} is given twice")
+                headings[section] = (offset + index + 1, text.strip())
+            else:  # a reference section is not part of the description
                 prose.append(line)
         elif fence:
             marker, info = fence.group(2), tuple(fence.group(3).split())
@@ -282,8 +319,8 @@ def _blocks(
             if end is None:
                 raise SpecError(path, offset + index + 1, "code block is never closed")
             block = CodeBlock(info, "\n".join(body[index + 1 : end]) + "\n", offset + index + 1)
-            if in_reference_section and reference is None and len(info) <= 1:
-                reference = block
+            if section is not None and section not in references and len(info) <= 1:
+                references[section] = block
             else:
                 blocks.append(block)
                 if len(info) <= 1:  # untagged examples are part of the description
@@ -292,9 +329,10 @@ def _blocks(
         else:
             prose.append(line)
         index += 1
-    if reference_heading_line and reference is None:
-        raise SpecError(path, reference_heading_line, "## Reference solution has no code block")
-    return blocks, prose, reference, title
+    for name, (line_number, text) in headings.items():
+        if name not in references:
+            raise SpecError(path, line_number, f"## {text} has no code block")
+    return blocks, prose, references, title
 
 
 def _slug(text: str) -> str:

@@ -390,7 +390,9 @@ class Launch:
 
     `argv` is the target command line; `target_fds` are the fds it keeps (its RPC pipes). stdin,
     stdout and stderr are fds we opened (output files), handed to the launcher and the target.
-    `lib` (the worker's library copy) is made visible inside the mount namespace.
+    `lib` (the worker's library copy) is made visible inside the mount namespace, and so are the
+    `writable` directories, which stay writable (outputs that outlive the sandbox). `env` adds to
+    the stripped environment.
     """
 
     def __init__(
@@ -407,6 +409,8 @@ class Launch:
         target_fds: tuple[int, ...] = (),
         lib: Path | None = None,
         hash_seed: int = 0,
+        writable: tuple[Path, ...] = (),
+        env: dict[str, str] | None = None,
     ):
         self.lease = lease
         self.limits = limits
@@ -430,6 +434,7 @@ class Launch:
                 "bind": [str(directory / "in")] + ([str(lib)] if lib else []),
                 "work": str(work),
                 "work_bytes": limits.scratch_bytes,
+                "writable": [str(path) for path in writable],
             }
         env = {
             "PATH": ENV_PATH,
@@ -437,6 +442,7 @@ class Launch:
             "HOME": str(work),
             "PYTHONHASHSEED": str(hash_seed),
             "PYTHONDONTWRITEBYTECODE": "1",
+            **(env or {}),
         }
         config = {
             "uid": lease.uid if lease else None,
@@ -588,8 +594,11 @@ def _is_zombie(pid: int) -> bool:
         return True
 
 
-def make_layout(files: dict[str, bytes], lease: UidLease | None) -> Path:
-    """A fresh sandbox directory with `in/` (the given read-only files) and `work/` (scratch)."""
+def make_layout(
+    files: dict[str, bytes], lease: UidLease | None, executables: frozenset[str] = frozenset()
+) -> Path:
+    """A fresh sandbox directory with `in/` (the given read-only files; those named in
+    `executables` may be run) and `work/` (scratch)."""
     directory = Path(tempfile.mkdtemp(prefix="campforge-sbx-"))
     directory.chmod(0o711)
     inputs = directory / "in"
@@ -597,8 +606,9 @@ def make_layout(files: dict[str, bytes], lease: UidLease | None) -> Path:
     inputs.chmod(0o755)
     for name, data in files.items():
         path = inputs / name
+        path.parent.mkdir(mode=0o755, parents=True, exist_ok=True)
         path.write_bytes(data)
-        path.chmod(0o644)
+        path.chmod(0o755 if name in executables else 0o644)
     work = directory / "work"
     work.mkdir(mode=0o700)
     if lease is not None:
@@ -613,6 +623,15 @@ def reset_work(directory: Path, lease: UidLease | None) -> None:
     work.mkdir(mode=0o700)
     if lease is not None:
         os.chown(work, lease.uid, lease.gid)
+
+
+def read_head(path: Path, size: int) -> str:
+    """The first `size` bytes of a file, as text ("" if it cannot be read)."""
+    try:
+        with open(path, "rb") as f:
+            return f.read(size).decode("utf-8", "replace")
+    except OSError:
+        return ""
 
 
 def read_tail(path: Path, size: int = 2000) -> str:

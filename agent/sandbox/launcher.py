@@ -17,8 +17,9 @@ whole descendant tree; reaps them all and reports the target's exit status on th
 Status pipe lines (JSON): {"event": "setup", "isolation": {...}} from the child just before exec,
 {"event": "setup_error", "error": "..."} if setup failed, and {"event": "exit", ...} at the end.
 Config keys: uid, gid (null: no uid drop), limits {cpu, as, nofile, fsize, nproc}, netns (bool),
-mounts (null or {hide, bind, work, work_bytes}), cwd, env, seccomp (bool), status_fd, lifeline_fd,
-target_fds (fds the target keeps).
+mounts (null or {hide, bind, work, work_bytes, writable}: `writable` directories are bound like
+`bind` ones but stay writable, for outputs that must outlive the sandbox, such as a compiled
+program), cwd, env, seccomp (bool), status_fd, lifeline_fd, target_fds (fds the target keeps).
 """
 
 import contextlib
@@ -216,7 +217,8 @@ def mountinfo():
 def setup_mounts(spec, uid, gid):
     """Private mount tree: everything read-only, temp/home/repo hidden, scratch a private tmpfs."""
     mount(None, "/", None, MS_REC | MS_PRIVATE)
-    keep = {path: os.open(path, os.O_PATH | os.O_DIRECTORY) for path in spec["bind"]}
+    writable = list(spec.get("writable") or [])
+    keep = {path: os.open(path, os.O_PATH | os.O_DIRECTORY) for path in [*spec["bind"], *writable]}
     hidden = []
     for path in spec["hide"]:
         if os.path.isdir(path) and not os.path.islink(path):
@@ -235,7 +237,7 @@ def setup_mounts(spec, uid, gid):
     failed = []
     root_ro = False
     for point, options in mountinfo():
-        if point == work or "ro" in options:
+        if point == work or point in writable or "ro" in options:
             root_ro = root_ro or point == "/"
             continue
         flags = MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID

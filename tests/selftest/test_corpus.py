@@ -9,12 +9,14 @@ sandbox runs them.
 from __future__ import annotations
 
 import ast
+import os
 from pathlib import Path
 
 import pytest
 
 from agent.selftest import CHECK_IDS, Settings, UnusableInput, run_selftest
 from agent.spec import load_specs
+from tests import compilers
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 BROKEN = sorted((CORPUS / "broken").glob("*.py"))
@@ -59,6 +61,10 @@ def assert_no_internal_error(report) -> None:
 def selftest(path: Path):
     spec_path = path.with_suffix(".spec.md")
     spec = load_specs(spec_path)[0] if spec_path.exists() else None
+    if spec is not None and not os.environ.get("CI"):  # CI installs the compilers (.ci/run)
+        for language in {spec.reference_language, spec.checker_language}:
+            if reason := compilers.missing(language):
+                pytest.skip(reason)
     return run_selftest(path, spec=spec, settings=SETTINGS)
 
 
