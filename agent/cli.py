@@ -474,7 +474,7 @@ def _audit_source(
         console=err,
         disable=quiet,
     )
-    if done and not quiet:
+    if done:
         err.print(f"resuming: {len(chosen) - len(todo)} of {len(chosen)} already audited")
     with progress:
         task = progress.add_task("audit", total=len(chosen), completed=len(chosen) - len(todo))

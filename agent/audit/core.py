@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import hashlib
+import json
 import multiprocessing
 import os
 import shutil
@@ -31,7 +32,7 @@ import tempfile
 import time
 import traceback
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -48,16 +49,21 @@ CATALOG = "catalog"
 # percentile (at least 60 cases per CPU-minute: a 10,000-case training set in under 3 CPU-hours,
 # minutes on a machine's cores); a score stays at 0.02 s (50 per second), as it runs in the RL
 # loop for every rollout.
+# Over budget by half as much again (1.5 s a case), a library bootcamp is sure to fail `speed`
+# and the rest is not run: a whole library must be auditable in minutes.
 AUDIT_SETTINGS = Settings(
     cases=20,
     hypothesis_examples=30,
     check_budget=10.0,
-    total_budget=90.0,
+    total_budget=60.0,
     generate_p95_budget=1.0,
     score_p95_budget=0.02,
+    slow_factor=1.5,
 )
+MIN_CASES = 10  # the guessability check needs 10 cases
+GENERATE_SECONDS = 2.0  # CPU seconds of generate() per pass over the sample, at most
 LINT_BUGS = "F821,E9"
-EVIDENCE_CHARS = 240
+EVIDENCE_CHARS = 300
 
 
 class AuditRow(BaseModel):
@@ -211,7 +217,7 @@ def _audit_internbootcamp(target: Target, settings: Settings) -> AuditRow:
             lacks["solve"] = found.no_answer
         if found.single_level:
             lacks["difficulty"] = found.single_level
-        report = run_selftest(adapter, settings=settings, lacks=lacks)
+        report = run_selftest(adapter, settings=sample_size(settings, found), lacks=lacks)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     report = _with_module_findings(report, module, facts)
@@ -223,6 +229,18 @@ def _audit_internbootcamp(target: Target, settings: Settings) -> AuditRow:
         row.writer = f"{found.wiring.style}/{found.wiring.rendering}"
     row.notes = found.notes
     return row
+
+
+def sample_size(settings: Settings, found: detection.Detection) -> Settings:
+    """`settings` with fewer cases (at least MIN_CASES) when the probe found cases slow to
+    make: the self-test makes each sample case about four times (pool, again, under another
+    hash seed, in sequence), so a 0.7 s generator would take minutes at 20 cases."""
+    seconds = sorted(found.generate_seconds)
+    if not seconds:
+        return settings
+    median = seconds[len(seconds) // 2]
+    cases = settings.cases if median <= 0 else int(GENERATE_SECONDS / median)
+    return replace(settings, cases=max(MIN_CASES, min(settings.cases, cases)))
 
 
 def _with_module_findings(report: Report, module: ib.IBModule, facts: ib.ModuleFacts) -> Report:
@@ -281,12 +299,33 @@ def lint_bugs(path: Path) -> list[str]:
     return [line.split(":", 1)[1].strip() if ":" in line else line for line in lines]
 
 
+def evidence_line(check: CheckResult) -> str:
+    """One line: the check, what it says, and its falsifying example (response, expected, got)."""
+    example = []
+    evidence = check.evidence
+    if evidence is not None and evidence.response is not None:
+        example.append(f"response {_short(evidence.response, 70)}")
+    if evidence is not None and (evidence.expected is not None or evidence.got is not None):
+        example.append(f"expected {_short(evidence.expected, 40)}, got {_short(evidence.got, 50)}")
+    tail = f" [{'; '.join(example)}]" if example else ""
+    summary = " ".join(check.summary.split())
+    room = max(60, EVIDENCE_CHARS - len(check.id) - 2 - len(tail))
+    if len(summary) > room:
+        summary = summary[: room - 1] + "…"
+    return f"{check.id}: {summary}{tail}"
+
+
+def _short(value: Any, limit: int) -> str:
+    text = json.dumps(value, ensure_ascii=False, default=repr)
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _row(target: Target, report: Report) -> AuditRow:
     failing = [check.id for check in report.failed]
     evidence = report.summary_line()
     if report.failed:
-        first = report.failed[0]
-        evidence = f"{first.id}: {first.summary}"
+        evidence = evidence_line(report.failed[0])
     return AuditRow(
         source=target.source,
         name=target.name,
@@ -295,7 +334,7 @@ def _row(target: Target, report: Report) -> AuditRow:
         verdict=report.verdict,
         failing=failing,
         not_applicable=[check.id for check in report.not_applicable],
-        evidence=" ".join(evidence.split())[:EVIDENCE_CHARS],
+        evidence=evidence,
         report=report.model_dump(mode="json"),
     )
 

@@ -4,9 +4,10 @@ found by probing the module in the sandbox; and its difficulty.
 - **The answer.** Many modules keep the ground truth under some key of the identity; which one
   varies. The answer key is the identity key whose value, written as an answer, the module's own
   verifier accepts on nearly every case: at least `ACCEPT_SHARE` (95%) of `PROBE_CASES` (20)
-  cases. A key named like an answer (`answer`, `solution`, `expected`, ...) that the verifier
-  accepts on at least `PARTIAL_SHARE` of them is taken too: the writer round-trips, so the cases
-  it fails on are the verifier rejecting its own ground truth, for the self-test to show.
+  cases (10 when a case takes more than 0.2 CPU s to make). A key named like an answer
+  (`answer`, `solution`, `expected`, ...) that the verifier accepts on at least `PARTIAL_SHARE`
+  of them is taken too: the writer round-trips, so the cases it fails on are the verifier
+  rejecting its own ground truth, for the self-test to show.
 - **The format.** A writer is an answer-span style (`[answer]...[/answer]`, `\\boxed{...}`,
   `<answer>...</answer>`, bare text; the styles the prompt names first) and a rendering of the
   value (as text, JSON, joined by spaces, commas or lines, a grid, ...). The first writer that
@@ -37,6 +38,8 @@ from agent.audit.internbootcamp import (
 from agent.selftest.candidate import Candidate, CandidateFailure
 
 PROBE_CASES = 20
+SLOW_PROBE_CASES = 10  # when a case takes more than SLOW_CASE_SECONDS to make
+SLOW_CASE_SECONDS = 0.2
 FIRST_ROUND = 4  # cases every writer is tried on; writers that score on one go on to all cases
 ACCEPT_SHARE = 0.95
 PARTIAL_SHARE = 0.25
@@ -56,6 +59,7 @@ class Detection:
     notes: list[str] = field(default_factory=list)
     single_level: str | None = None  # why there is only one difficulty level, if so
     no_answer: str | None = None  # why there is no reference answer, if so
+    generate_seconds: list[float] = field(default_factory=list)  # CPU s per probed case
 
 
 def detect(module: IBModule, facts: ModuleFacts, directory: Path, call_timeout: float) -> Detection:
@@ -65,7 +69,11 @@ def detect(module: IBModule, facts: ModuleFacts, directory: Path, call_timeout: 
     with Candidate(adapter, call_timeout=call_timeout) as probe:
         try:
             probe.describe()
-            outcomes = probe.generate("medium", list(range(PROBE_CASES)))
+            outcomes = probe.generate("medium", list(range(FIRST_ROUND)))
+            seconds = sorted(outcome.seconds for outcome in outcomes)
+            slow = seconds[len(seconds) // 2] > SLOW_CASE_SECONDS
+            count = SLOW_PROBE_CASES if slow else PROBE_CASES
+            outcomes += probe.generate("medium", list(range(FIRST_ROUND, count)))
         except CandidateFailure as failure:  # the self-test reports it in full
             reason = f"the module could not be probed ({failure.reason})"
             return Detection(Wiring(), no_answer=reason, single_level=single_level)
@@ -76,7 +84,10 @@ def detect(module: IBModule, facts: ModuleFacts, directory: Path, call_timeout: 
         prompts = [o.value if o.ok else "" for o in probe.map("prompt", [[c] for c in cases])]
         key, style, rendering, acceptance = _find_answer(probe, cases, prompts)
     detection = Detection(
-        Wiring(key, style, rendering), acceptance=acceptance, single_level=single_level
+        Wiring(key, style, rendering),
+        acceptance=acceptance,
+        single_level=single_level,
+        generate_seconds=[outcome.seconds for outcome in outcomes if outcome.ok],
     )
     if key is None:
         detection.no_answer = _no_answer_reason(acceptance, len(cases))

@@ -47,6 +47,7 @@ class Settings:
     score_p95_budget: float = 0.02  # seconds per score() call
     reference_cases: int = 10  # per difficulty, for the reference program
     reference_timeout: float = 10.0
+    slow_factor: float = SLOW_FACTOR  # over budget by this much: sure to fail, stop early
 
 
 @dataclass
@@ -128,7 +129,7 @@ class Context:
         if not seconds:
             return False
         p95 = seconds[min(len(seconds) - 1, int(0.95 * len(seconds)))]
-        return p95 > SLOW_FACTOR * self.settings.generate_p95_budget
+        return p95 > self.settings.slow_factor * self.settings.generate_p95_budget
 
     def _generate(self, difficulty: str, seeds: list[int]) -> None:
         if not seeds:

@@ -10,7 +10,6 @@ from agent.selftest.candidate import Candidate
 from agent.selftest.context import (
     CONTRACT_DIFFICULTIES,
     LOSSY,
-    SLOW_FACTOR,
     Context,
     PoolCase,
     canonical,
@@ -353,7 +352,7 @@ def speed_gate(ctx: Context, score_seconds: list[float]) -> CheckResult | None:
     generate_over = ctx.too_slow_to_sample()
     score_over = bool(score_seconds) and (
         statistics.median(score_seconds) > budget.score_p95_budget
-        or _p95(score_seconds) > SLOW_FACTOR * budget.score_p95_budget
+        or _p95(score_seconds) > budget.slow_factor * budget.score_p95_budget
     )
     if not (generate_over or score_over):
         return None

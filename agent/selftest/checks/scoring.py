@@ -595,8 +595,9 @@ def guessability(ctx: Context) -> CheckResult:
 
 def chance_level(answer_space: int) -> float:
     """The share a constant answer gets by chance when the answer space is small and known
-    (at most SMALL_ANSWER_SPACE values, balanced); 0 for a large space."""
-    return 1 / answer_space if 0 < answer_space <= SMALL_ANSWER_SPACE else 0.0
+    (2 to SMALL_ANSWER_SPACE values, balanced); 0 for a large space. One answer is no space
+    at all: its constant is right every time, which is no chance."""
+    return 1 / answer_space if 2 <= answer_space <= SMALL_ANSWER_SPACE else 0.0
 
 
 def guess_limit(chance: float) -> float:

@@ -55,6 +55,8 @@ from agent.selftest.report import CheckResult, Evidence
 SAMPLE_CASES = 24
 LEAK_CASES = 12
 LEAK_TOKENS = 120  # distinct tokens per prompt, the last ones (case data and instruction)
+LEAK_MIN_TOKENS = 10
+LEAK_BYTES = 4_000_000  # of cases sent with the leakage probes, at most (large cases: fewer)
 MIN_LEAK_SHARE = 0.5
 MIN_LEAK_MARGIN = 0.3
 FUZZ_CROSS_CASES = 6
@@ -89,7 +91,7 @@ def steps(
         (
             "reference",
             lambda: CheckResult.not_applicable(
-                "reference", "there is no reference answer to compare an independent solver with"
+                "reference", f"no reference answer to compare an independent solver with: {reason}"
             ),
         ),
     ]
@@ -361,13 +363,15 @@ def _cover(right: dict[str, set[int]], count: int) -> list[str]:
     return chosen if len(covered) >= COVER_SHARE * count else []
 
 
-def _tokens(prompt: str) -> list[str]:
-    """The last LEAK_TOKENS distinct words and numbers of a prompt."""
+def _tokens(prompt: str, data: set[str], count: int) -> list[str]:
+    """The last `count` distinct words and numbers of a prompt that are not values of the case
+    (input the task shows: the answer may be one of them)."""
     seen: dict[str, None] = {}
     for token in reversed(_TOKEN.findall(prompt)):
-        seen.setdefault(token, None)
-        if len(seen) >= LEAK_TOKENS:
-            break
+        if token not in data:
+            seen.setdefault(token, None)
+            if len(seen) >= count:
+                break
     return list(seen)
 
 
@@ -386,13 +390,14 @@ def leakage(ctx: Context) -> CheckResult:
     echo_answers = {canonical(outcome.value) for outcome in read if outcome.ok}
     pairs: list[tuple[str, dict[str, Any]]] = []
     owners: list[tuple[int, bool, str]] = []
+    # Every score() call carries its case: a few tokens per prompt when cases are large.
+    size = max(len(canonical(case.case)) for case in sample)
+    per_prompt = max(LEAK_MIN_TOKENS, min(LEAK_TOKENS, LEAK_BYTES // (2 * len(sample) * size)))
     for index, case in enumerate(sample):
         other = sample[(index + 1) % len(sample)]
         data = set(_TOKEN.findall(canonical(case.case)))
         for own, source in ((True, case), (False, other)):
-            for token in _tokens(source.prompt or ""):
-                if token in data:
-                    continue  # input the task shows (the answer may be one of its values)
+            for token in _tokens(source.prompt or "", data, per_prompt):
                 pairs.append((wrap(style, token), case.case))
                 owners.append((index, own, token))
     own_hits: dict[int, str] = {}
