@@ -386,6 +386,109 @@ def draft(
 
 
 @app.command()
+def audit(
+    sources: Annotated[
+        list[str],
+        typer.Argument(
+            help="Directories of InternBootcamp-style modules (index.json is used when present), "
+            "or `catalog` for campforge's own catalog."
+        ),
+    ],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the rows as JSON.")] = False,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Also write the rows as JSONL.")
+    ] = None,
+    only: Annotated[
+        str | None, typer.Option(help="Audit only these bootcamps (NAME,NAME,...).")
+    ] = None,
+    limit: Annotated[int | None, typer.Option(help="Audit only the first N bootcamps.")] = None,
+    workers: Annotated[
+        int | None, typer.Option(help="Worker processes (default: all cores).")
+    ] = None,
+    home: Annotated[Path | None, typer.Option(help="State directory (default .campforge).")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Audit existing bootcamp libraries through the sandboxed self-test: one row per bootcamp
+    (verdict, failing checks, evidence, seconds). Results are kept in the workspace's database:
+    running the same command again resumes where it stopped. Exit 0 when the audit ran."""
+    from agent.audit import core
+    from agent.audit.store import AuditStore
+    from agent.audit.table import counts_table, rows_table
+    from agent.workspace import Workspace
+
+    if limit is not None and limit < 1:
+        raise fail("--limit must be at least 1")
+    if workers is not None and workers < 1:
+        raise fail("--workers must be at least 1")
+    names = [name.strip() for name in only.split(",") if name.strip()] if only else None
+    if names and len(sources) > 1:
+        raise fail("--only works with one source at a time")
+    try:
+        plan = [
+            (key, core.select(found, names, limit)) for key, found in map(core.targets, sources)
+        ]
+    except core.AuditSourceError as error:
+        raise fail(str(error)) from None
+    workspace = Workspace.open(home)
+    store = AuditStore(workspace.database)
+    settings = core.AUDIT_SETTINGS
+    everything: list[dict[str, Any]] = []
+    try:
+        for key, chosen in plan:
+            prints = {target.name: target.fingerprint(settings) for target in chosen}
+            done = store.done(key, prints)
+            todo = [target for target in chosen if target.name not in done]
+            everything += _audit_source(key, chosen, todo, done, store, prints, workers, quiet)
+    finally:
+        store.close()
+    if output is not None:
+        with output.open("w", encoding="utf-8") as handle:
+            for row in everything:
+                handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+    if as_json:
+        sys.stdout.write(json.dumps(everything, ensure_ascii=False, indent=2) + "\n")
+        return
+    out.print(rows_table(everything, f"audit of {', '.join(sources)}: {len(everything)} bootcamps"))
+    out.print(counts_table(everything))
+
+
+def _audit_source(
+    key: str,
+    chosen: list[Any],
+    todo: list[Any],
+    done: dict[str, dict[str, Any]],
+    store: Any,
+    prints: dict[str, str],
+    workers: int | None,
+    quiet: bool,
+) -> list[dict[str, Any]]:
+    """Audit what is left of one source, with a progress bar; every row of it, in order."""
+    from agent.audit import core
+
+    progress = Progress(
+        TextColumn(f"auditing {key[:60]}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        disable=quiet,
+    )
+    if done:
+        err.print(f"resuming: {len(chosen) - len(todo)} of {len(chosen)} already audited")
+    with progress:
+        task = progress.add_task("audit", total=len(chosen), completed=len(chosen) - len(todo))
+        fresh = core.run_audit(
+            todo,
+            save=lambda target, row: store.save(key, target.name, prints[target.name], row),
+            workers=workers,
+            on_row=lambda _: progress.advance(task),
+        )
+    rows = {**done, **{row["name"]: row for row in fresh}}
+    return [rows[target.name] for target in chosen]
+
+
+@app.command()
 def doctor(
     home: Annotated[Path | None, typer.Option(help="State directory (default .campforge).")] = None,
     checkpoints: Annotated[

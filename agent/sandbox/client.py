@@ -6,6 +6,10 @@
         prompts = sb.map("prompt", [[c["value"]] for c in cases])
         answer = sb.call("solve", cases[0]["value"])              # value, or CandidateError
 
+A module may come with a companion directory, `<stem>.d/` beside it: the sandbox gets a
+read-only copy of it next to the module (`host.companion_files`), for the module to put on its
+own `sys.path` (the audit's adapters of third-party bootcamps do).
+
 Per-item results are `{"ok": True, "value": v, "seconds": t}` or
 `{"ok": False, "error": {"type", "message", "traceback"}, "seconds": t}`; generated cases also
 carry `"lossless"` (the case survives a JSON round trip with exact types). Values cross the
@@ -183,8 +187,9 @@ class Sandbox:
         if self._lease is None and _use_uid():
             self._lease = host.lease_uid()
         if self._dir is None:
-            data = self.module_path.read_bytes()
-            self._dir = host.make_layout({self.module_path.name: data}, self._lease)
+            files = {self.module_path.name: self.module_path.read_bytes()}
+            files.update(host.companion_files(self.module_path))
+            self._dir = host.make_layout(files, self._lease)
         else:
             host.reset_work(self._dir, self._lease)
         if self._started_once:

@@ -5,7 +5,8 @@ process (see launcher.py) with its pipes, its scratch layout and its uid lease. 
 `preexec_fn`; isolation happens in the launcher, which we start with `subprocess.Popen`.
 
 Layout of one sandbox on the host (`tempfile.mkdtemp`, root-owned):
-    <dir>/in/       read-only inputs (candidate module, program, stdin), mode 755
+    <dir>/in/       read-only inputs (candidate module and its companion directory, program,
+                    stdin), mode 755
     <dir>/work/     the scratch cwd; inside the mount namespace a private size-capped tmpfs
     <dir>/*.txt     captured output files, reachable only through the fds handed to the sandbox
 """
@@ -594,11 +595,41 @@ def _is_zombie(pid: int) -> bool:
         return True
 
 
+COMPANION_SUFFIX = ".d"
+COMPANION_MAX_BYTES = 64 << 20
+
+
+def companion_files(module: Path) -> dict[str, bytes]:
+    """The files of a module's companion directory (`<stem>.d/` beside it), keyed by their path
+    inside the sandbox's `in/` (`<stem>.d/...`); {} when there is none.
+
+    A companion directory carries what a module imports besides the standard library and the
+    contract (e.g. a third-party bootcamp and its base class, under `campforge audit`): the
+    sandbox gets a read-only copy of it next to the module. Regular files only; symlinks are
+    skipped so that nothing outside the directory is copied."""
+    root = module.parent / f"{module.stem}{COMPANION_SUFFIX}"
+    if not root.is_dir() or root.is_symlink():
+        return {}
+    files: dict[str, bytes] = {}
+    total = 0
+    for path in sorted(root.rglob("*")):
+        if path.is_symlink() or not path.is_file():
+            continue
+        if any(parent.is_symlink() for parent in path.relative_to(root).parents if parent.parts):
+            continue
+        data = path.read_bytes()
+        total += len(data)
+        if total > COMPANION_MAX_BYTES:
+            raise SandboxError(f"{root} holds more than {COMPANION_MAX_BYTES >> 20} MiB")
+        files[str(Path(root.name) / path.relative_to(root))] = data
+    return files
+
+
 def make_layout(
     files: dict[str, bytes], lease: UidLease | None, executables: frozenset[str] = frozenset()
 ) -> Path:
-    """A fresh sandbox directory with `in/` (the given read-only files; those named in
-    `executables` may be run) and `work/` (scratch)."""
+    """A fresh sandbox directory with `in/` (the given read-only files, keyed by relative path;
+    those named in `executables` may be run) and `work/` (scratch)."""
     directory = Path(tempfile.mkdtemp(prefix="campforge-sbx-"))
     directory.chmod(0o711)
     inputs = directory / "in"
@@ -606,7 +637,11 @@ def make_layout(
     inputs.chmod(0o755)
     for name, data in files.items():
         path = inputs / name
-        path.parent.mkdir(mode=0o755, parents=True, exist_ok=True)
+        if inputs.resolve() not in path.resolve().parents:
+            raise SandboxError(f"refusing to place an input outside the sandbox: {name}")
+        for parent in reversed(path.relative_to(inputs).parents[:-1]):
+            (inputs / parent).mkdir(mode=0o755, exist_ok=True)
+            (inputs / parent).chmod(0o755)
         path.write_bytes(data)
         path.chmod(0o755 if name in executables else 0o644)
     work = directory / "work"

@@ -27,6 +27,7 @@ LOSSY = (
 
 SLOW_FACTOR = 3.0  # this many times over a time budget, a candidate is not worth testing further
 PROBE_CASES = 4  # cases per difficulty generated before the rest, to catch a very slow candidate
+SINGLE_LEVEL = "medium"  # the level sampled when a bootcamp's presets are all the same
 
 
 class BudgetSpent(BaseException):
@@ -46,6 +47,7 @@ class Settings:
     score_p95_budget: float = 0.02  # seconds per score() call
     reference_cases: int = 10  # per difficulty, for the reference program
     reference_timeout: float = 10.0
+    slow_factor: float = SLOW_FACTOR  # over budget by this much: sure to fail, stop early
 
 
 @dataclass
@@ -82,12 +84,32 @@ class Context:
     description: dict[str, Any] = field(default_factory=dict)
     pool: list[PoolCase] = field(default_factory=list)
     generate_failures: list[tuple[str, int, str]] = field(default_factory=list)
+    # Parts the bootcamp lacks, with the reason (see run_selftest): "solve" (no reference
+    # answer: the verifier-only checks run) and "difficulty" (one level: cases come from
+    # `SINGLE_LEVEL` only).
+    lacks: dict[str, str] = field(default_factory=dict)
 
     @property
     def difficulties(self) -> list[str]:
-        """The candidate's difficulty names, contract ones first."""
+        """The candidate's difficulty names, contract ones first (only `SINGLE_LEVEL` when the
+        bootcamp has no real difficulty levels)."""
         names = list(self.description.get("difficulties") or {})
+        if "difficulty" in self.lacks and SINGLE_LEVEL in names:
+            return [SINGLE_LEVEL]
         return sorted(names, key=lambda name: (name not in CONTRACT_DIFFICULTIES, name))
+
+    @property
+    def verifier_only(self) -> bool:
+        """Whether the bootcamp has no reference answer (no usable solve())."""
+        return "solve" in self.lacks
+
+    def prompted(self, difficulty: str | None = None) -> list[PoolCase]:
+        """Pool cases whose prompt is known (all a verifier-only check needs)."""
+        return [
+            case
+            for case in self.pool
+            if "prompt" not in case.errors and (difficulty is None or case.difficulty == difficulty)
+        ]
 
     @property
     def overrides_check(self) -> bool:
@@ -107,7 +129,7 @@ class Context:
         if not seconds:
             return False
         p95 = seconds[min(len(seconds) - 1, int(0.95 * len(seconds)))]
-        return p95 > SLOW_FACTOR * self.settings.generate_p95_budget
+        return p95 > self.settings.slow_factor * self.settings.generate_p95_budget
 
     def _generate(self, difficulty: str, seeds: list[int]) -> None:
         if not seeds:

@@ -13,6 +13,7 @@ from rich.text import Text
 from agent.selftest.report import Report
 
 MAX_EVIDENCE_CHARS = 1500
+MARKS = {"pass": ("✓", "green"), "fail": ("✗", "bold red"), "n/a": ("n/a", "dim")}
 
 
 def _short(value: Any) -> str:
@@ -23,12 +24,12 @@ def _short(value: Any) -> str:
 def print_report(report: Report, console: Console) -> None:
     """Print the report: a table of checks, then a panel of evidence per failed check."""
     table = Table(title=Text(f"self-test of {report.bootcamp or report.candidate}"), expand=True)
-    table.add_column("", width=2)
+    table.add_column("", width=3)
     table.add_column("check", no_wrap=True)
     table.add_column("result")
     for check in report.checks:
-        mark = Text("✓", style="green") if check.passed else Text("✗", style="bold red")
-        table.add_row(mark, Text(check.id), Text(check.summary))  # Text: no markup from the LLM
+        mark, style = MARKS[check.state]
+        table.add_row(Text(mark, style=style), Text(check.id), Text(check.summary))  # no LLM markup
     console.print(table)
     for check in report.failed:
         if check.evidence is None:

@@ -12,11 +12,11 @@ from __future__ import annotations
 import contextlib
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from agent.selftest.candidate import Candidate, CandidateFailure, OutOfTime
-from agent.selftest.checks import generation, prompt, reference, scoring, static
+from agent.selftest.checks import generation, prompt, reference, scoring, static, verifier_only
 from agent.selftest.checks import shortcuts as shortcut_checks
 from agent.selftest.checks.fresh_process import fresh_process
 from agent.selftest.context import Context, Settings
@@ -55,8 +55,15 @@ def run_selftest(
     spec: Spec | None = None,
     settings: Settings | None = None,
     progress: Callable[[str], None] | None = None,
+    lacks: Mapping[str, str] | None = None,
 ) -> Report:
-    """Self-test the bootcamp module at `module`. Raises UnusableInput for unusable input."""
+    """Self-test the bootcamp module at `module`. Raises UnusableInput for unusable input.
+
+    `lacks` names parts the bootcamp does not have, each with the reason (an audited library
+    bootcamp, say): "solve" (no reference answer: the verifier-only checks run, see
+    `checks.verifier_only`, and the checks that need an answer are reported not applicable)
+    and "difficulty" (no real levels: cases come from one level, and the `difficulty` check is
+    not applicable). A check that does not apply is never a pass."""
     module = Path(module)
     settings = settings or Settings()
     started = time.perf_counter()
@@ -69,7 +76,7 @@ def run_selftest(
     with Candidate(
         module, call_timeout=settings.call_timeout, budget_seconds=settings.total_budget
     ) as candidate:
-        ctx = Context(candidate, module, source, settings, spec=spec)
+        ctx = Context(candidate, module, source, settings, spec=spec, lacks=dict(lacks or {}))
         loaded = _load(ctx, results)
         notify("contract")
         results.append(static.lint(module))
@@ -79,7 +86,7 @@ def run_selftest(
                 _run_checks(ctx, results, notify)
         isolation = candidate.isolation  # what the sandbox achieved, known once it has started
         isolation.pop("uid", None)  # leased per run: not part of a reproducible report
-    verdict = "pass" if results and all(check.passed for check in results) else "fail"
+    verdict = Report.verdict_of(results)
     ordered = sorted(results, key=lambda check: CHECK_IDS.index(check.id))
     return Report(
         verdict=verdict,
@@ -130,6 +137,10 @@ def _run_checks(ctx: Context, results: list[CheckResult], notify: Callable[[str]
         return
     if not _run(results, "generate", lambda: generation.generate(ctx), notify):
         return
+    if ctx.verifier_only:
+        _run_steps(results, verifier_only.steps(ctx, ctx.module, score_seconds), notify)
+        _run(results, "speed", lambda: generation.speed(ctx, score_seconds), notify)
+        return
     if not ctx.usable():  # every later check needs sample cases
         if ctx.pool:  # cases exist but prompt/solve/format_answer fail on them: say which
             _run(results, "completeness", lambda: scoring.completeness(ctx, score_seconds), notify)
@@ -150,12 +161,20 @@ def _run_checks(ctx: Context, results: list[CheckResult], notify: Callable[[str]
         steps.append(("shortcuts", lambda: shortcut_checks.shortcuts(ctx)))
     if reference.applies(ctx):
         steps.append(("reference", lambda: reference.reference(ctx)))
+    _run_steps(results, steps, notify)
+    _run(results, "speed", lambda: generation.speed(ctx, score_seconds), notify)
+
+
+def _run_steps(
+    results: list[CheckResult],
+    steps: list[tuple[str, Callable[[], CheckResult]]],
+    notify: Callable[[str], None],
+) -> None:
     for check_id, run in steps:
         try:
             _run(results, check_id, run, notify)
         except OutOfTime:
             break  # recorded on the check it interrupted; the speed check says how slow
-    _run(results, "speed", lambda: generation.speed(ctx, score_seconds), notify)
 
 
 def _run(

@@ -10,7 +10,6 @@ from agent.selftest.candidate import Candidate
 from agent.selftest.context import (
     CONTRACT_DIFFICULTIES,
     LOSSY,
-    SLOW_FACTOR,
     Context,
     PoolCase,
     canonical,
@@ -101,35 +100,9 @@ def determinism(ctx: Context, module: Path) -> CheckResult:
     """The same seed gives the same case, in this process and in a fresh one with another hash
     seed; prompt and solve give the same result every time they are asked."""
     pool = ctx.pool
-    by_difficulty: dict[str, list[PoolCase]] = {}
-    for case in pool:
-        by_difficulty.setdefault(case.difficulty, []).append(case)
-    for difficulty, cases in by_difficulty.items():
-        again = ctx.candidate.generate(difficulty, [case.seed for case in cases])
-        for case, outcome in zip(cases, again, strict=True):
-            if not outcome.ok or canonical(outcome.value) != canonical(case.case):
-                return _differs(
-                    f"generate() with seed {case.seed} at {difficulty} gave a different case the "
-                    "second time (uses time, id(), global state or state kept between calls?)",
-                    case,
-                    outcome.value if outcome.ok else outcome.error,
-                )
-    sample = [cases[:HASH_SEED_SAMPLE] for cases in by_difficulty.values()]
-    with Candidate(module, call_timeout=ctx.settings.call_timeout, hash_seed=1) as fresh:
-        for cases in sample:
-            if not cases:
-                continue
-            difficulty = cases[0].difficulty
-            outcomes = fresh.generate(difficulty, [case.seed for case in cases])
-            for case, outcome in zip(cases, outcomes, strict=True):
-                if not outcome.ok or canonical(outcome.value) != canonical(case.case):
-                    return _differs(
-                        f"generate() with seed {case.seed} at {difficulty} gives another case in a "
-                        "fresh process with a different PYTHONHASHSEED (iterating over a set or "
-                        "using hash()?)",
-                        case,
-                        outcome.value if outcome.ok else outcome.error,
-                    )
+    different = seeds_reproduce(ctx, module)
+    if different is not None:
+        return different
     usable = [case for case in pool if case.prompt is not None and case.solution is not None]
     for case, outcome in zip(usable, ctx.candidate.mutators([c.case for c in usable]), strict=True):
         if outcome.ok and outcome.value:
@@ -171,6 +144,41 @@ def determinism(ctx: Context, module: Path) -> CheckResult:
         ),
         numbers={"cases": len(pool)},
     )
+
+
+def seeds_reproduce(ctx: Context, module: Path) -> CheckResult | None:
+    """The determinism failure when a seed does not give the same case again (in this worker,
+    and in a fresh one with another hash seed), else None."""
+    by_difficulty: dict[str, list[PoolCase]] = {}
+    for case in ctx.pool:
+        by_difficulty.setdefault(case.difficulty, []).append(case)
+    for difficulty, cases in by_difficulty.items():
+        again = ctx.candidate.generate(difficulty, [case.seed for case in cases])
+        for case, outcome in zip(cases, again, strict=True):
+            if not outcome.ok or canonical(outcome.value) != canonical(case.case):
+                return _differs(
+                    f"generate() with seed {case.seed} at {difficulty} gave a different case the "
+                    "second time (uses time, id(), global state or state kept between calls?)",
+                    case,
+                    outcome.value if outcome.ok else outcome.error,
+                )
+    sample = [cases[:HASH_SEED_SAMPLE] for cases in by_difficulty.values()]
+    with Candidate(module, call_timeout=ctx.settings.call_timeout, hash_seed=1) as fresh:
+        for cases in sample:
+            if not cases:
+                continue
+            difficulty = cases[0].difficulty
+            outcomes = fresh.generate(difficulty, [case.seed for case in cases])
+            for case, outcome in zip(cases, outcomes, strict=True):
+                if not outcome.ok or canonical(outcome.value) != canonical(case.case):
+                    return _differs(
+                        f"generate() with seed {case.seed} at {difficulty} gives another case in a "
+                        "fresh process with a different PYTHONHASHSEED (iterating over a set or "
+                        "using hash()?)",
+                        case,
+                        outcome.value if outcome.ok else outcome.error,
+                    )
+    return None
 
 
 def _differs(summary: str, case: PoolCase, got: object) -> CheckResult:
@@ -223,6 +231,8 @@ def diversity(ctx: Context) -> CheckResult:
 
 def difficulty(ctx: Context) -> CheckResult:
     """The presets really differ: cases change, and their size or the prompt's size moves."""
+    if "difficulty" in ctx.lacks:
+        return CheckResult.not_applicable("difficulty", ctx.lacks["difficulty"])
     presets = ctx.description.get("difficulties") or {}
     easy, hard = presets.get("easy"), presets.get("hard")
     if easy == hard:
@@ -234,12 +244,13 @@ def difficulty(ctx: Context) -> CheckResult:
     measures: dict[str, Callable[[PoolCase], float]] = {
         "case_size": lambda case: len(canonical(case.case)),
         "prompt_size": lambda case: len(case.prompt or ""),
-        "answer_size": lambda case: len(canonical(case.solution)),
     }
+    if not ctx.verifier_only:
+        measures["answer_size"] = lambda case: len(canonical(case.solution))
     numbers: dict[str, float] = {}
     means: dict[str, dict[str, float]] = {}
     for level in CONTRACT_DIFFICULTIES:
-        cases = ctx.usable(level)
+        cases = ctx.prompted(level) if ctx.verifier_only else ctx.usable(level)
         if not cases:
             return CheckResult(
                 id="difficulty", passed=False, summary=f"no usable cases at {level} to compare"
@@ -247,8 +258,9 @@ def difficulty(ctx: Context) -> CheckResult:
         means[level] = {key: statistics.fmean(map(f, cases)) for key, f in measures.items()}
         for key, value in means[level].items():
             numbers[f"{key}_{level}"] = round(value, 1)
-    easy_cases = {case.seed: canonical(case.case) for case in ctx.usable("easy")}
-    hard_cases = {case.seed: canonical(case.case) for case in ctx.usable("hard")}
+    cases_at = ctx.prompted if ctx.verifier_only else ctx.usable
+    easy_cases = {case.seed: canonical(case.case) for case in cases_at("easy")}
+    hard_cases = {case.seed: canonical(case.case) for case in cases_at("hard")}
     shared = [seed for seed in easy_cases if seed in hard_cases]
     same = sum(easy_cases[seed] == hard_cases[seed] for seed in shared)
     numbers["same_case_share"] = round(same / len(shared), 3) if shared else 0.0
@@ -271,7 +283,7 @@ def difficulty(ctx: Context) -> CheckResult:
             id="difficulty",
             passed=False,
             summary=(
-                "easy and hard cases are the same size (case, prompt and answer within "
+                f"easy and hard cases are the same size ({', '.join(measures)} within "
                 f"{MIN_SIZE_CHANGE:.0%}): the presets do not change the task's difficulty"
             ),
             numbers=numbers,
@@ -340,7 +352,7 @@ def speed_gate(ctx: Context, score_seconds: list[float]) -> CheckResult | None:
     generate_over = ctx.too_slow_to_sample()
     score_over = bool(score_seconds) and (
         statistics.median(score_seconds) > budget.score_p95_budget
-        or _p95(score_seconds) > SLOW_FACTOR * budget.score_p95_budget
+        or _p95(score_seconds) > budget.slow_factor * budget.score_p95_budget
     )
     if not (generate_over or score_over):
         return None

@@ -30,10 +30,16 @@ REASONING = (
 RECONSIDER = "\nWait, that draft was wrong. Let me recompute.\n"
 MAX_MUTANT_ACCEPTANCE = 0.5
 MAX_GUESS_SHARE = 0.3  # of the share's 95% lower confidence bound: beyond sampling noise
+# An answer space of at most this many values (seen over the sample) is small and known: a
+# constant answer is judged against its chance level 1/k, not against zero.
+SMALL_ANSWER_SPACE = 4
 SOUNDNESS_CASES = 24
 GENERIC_GUESSES: list[Any] = [0, 1, -1, 2, 10, True, False, "yes", "no", "A", "B", "true", [], [0]]
 _BOXED = re.compile(r"^\s*\\boxed\s*\{(.*)\}\s*$", re.DOTALL)
 _TAGS = re.compile(r"^\s*\[answer\](.*)\[/answer\]\s*$", re.DOTALL | re.IGNORECASE)
+_XML = re.compile(r"^\s*<answer>(.*)</answer>\s*$", re.DOTALL | re.IGNORECASE)
+# The answer-span styles a prompt can name, with the marker that names them.
+STYLE_MARKERS = (("boxed", "\\boxed"), ("tags", "[answer]"), ("xml", "<answer>"))
 # Prose for fuzzing: no character that could open an answer span.
 PROSE = st.text(
     alphabet=st.characters(blacklist_characters="\\[]{}", blacklist_categories=("Cs",)),
@@ -42,17 +48,24 @@ PROSE = st.text(
 
 
 def split_formatted(formatted: str) -> tuple[str, str]:
-    """(style, inner text) of a formatted answer: style is "boxed", "tags" or "custom"."""
+    """(style, inner text) of a formatted answer: style is "boxed", "tags", "xml"
+    (`<answer>...</answer>`) or "custom"."""
     if match := _BOXED.match(formatted):
         return "boxed", match.group(1)
     if match := _TAGS.match(formatted):
         return "tags", match.group(1)
+    if match := _XML.match(formatted):
+        return "xml", match.group(1)
     return "custom", formatted
 
 
 def wrap(style: str, inner: str) -> str:
     """An answer span of `style` around `inner`."""
-    return f"\\boxed{{{inner}}}" if style == "boxed" else f"[answer]{inner}[/answer]"
+    if style == "boxed":
+        return f"\\boxed{{{inner}}}"
+    if style == "xml":
+        return f"<answer>{inner}</answer>"
+    return f"[answer]{inner}[/answer]"
 
 
 def hypothesis_settings(examples: int) -> settings:
@@ -554,14 +567,17 @@ def guessability(ctx: Context) -> CheckResult:
             numbers=numbers,
             evidence=Evidence(detail={"answers": sorted(by_text)}),
         )
-    if lower > MAX_GUESS_SHARE:
+    chance = chance_level(len(by_text))
+    limit = guess_limit(chance)
+    numbers["chance_level"] = round(chance, 3)
+    if lower > limit:
         return CheckResult(
             id="guessability",
             passed=False,
             summary=(
                 f"always answering {guess!r} is right for {share:.0%} of {level} cases (at least "
-                f"{lower:.0%} at 95% confidence; limit {MAX_GUESS_SHARE:.0%}): balance the "
-                "answers or widen the answer space"
+                f"{lower:.0%} at 95% confidence; limit {limit:.0%}{_chance_note(chance)}): "
+                "balance the answers or widen the answer space"
             ),
             numbers=numbers,
             evidence=Evidence(
@@ -575,6 +591,24 @@ def guessability(ctx: Context) -> CheckResult:
         summary=f"the best constant answer is right for {share:.0%} of cases{where}",
         numbers=numbers,
     )
+
+
+def chance_level(answer_space: int) -> float:
+    """The share a constant answer gets by chance when the answer space is small and known
+    (2 to SMALL_ANSWER_SPACE values, balanced); 0 for a large space. One answer is no space
+    at all: its constant is right every time, which is no chance."""
+    return 1 / answer_space if 2 <= answer_space <= SMALL_ANSWER_SPACE else 0.0
+
+
+def guess_limit(chance: float) -> float:
+    """The largest share (its 95% lower bound) a constant answer may be right for: chance, plus
+    MAX_GUESS_SHARE of the room above chance. Over a large answer space (chance 0) that is
+    MAX_GUESS_SHARE; for yes/no (chance 1/2) 65%, so a 60% majority passes and 80% fails."""
+    return chance + MAX_GUESS_SHARE * (1 - chance)
+
+
+def _chance_note(chance: float) -> str:
+    return f", chance level {chance:.0%}" if chance else ""
 
 
 def wilson_lower_bound(share: float, count: int, z: float = 1.96) -> float:
@@ -597,11 +631,7 @@ def answer_format(ctx: Context) -> CheckResult:
     for case in usable:
         prompt = case.prompt or ""
         style, inner = split_formatted(case.formatted or "")
-        named = [
-            name
-            for name, marker in (("boxed", "\\boxed"), ("tags", "[answer]"))
-            if marker in prompt.lower()
-        ]
+        named = [name for name, marker in STYLE_MARKERS if marker in prompt.lower()]
         if style == "custom":  # an extractor of its own: the prompt must show its marker
             lead = (case.formatted or "").strip().split(maxsplit=1)
             if lead and lead[0] in prompt:
@@ -619,8 +649,8 @@ def answer_format(ctx: Context) -> CheckResult:
                 id="format",
                 passed=False,
                 summary=(
-                    "the prompt never says how to write the final answer (no \\boxed{...} or "
-                    "[answer]...[/answer] instruction)"
+                    "the prompt never says how to write the final answer (no \\boxed{...}, "
+                    "[answer]...[/answer] or <answer>...</answer> instruction)"
                 ),
                 evidence=Evidence(case=case.case, got=prompt[-600:], detail={"at": case.label()}),
             )

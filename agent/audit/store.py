@@ -1,0 +1,83 @@
+"""Audit results in the workspace's database (`.campforge/campforge.db`), so an audit resumes.
+
+One table, `audit_results`: a row per (source, bootcamp) with the fingerprint of what was
+audited (the module's source, the audit's version and settings) and the row as JSON. An audit
+skips every bootcamp whose stored fingerprint matches, so after a kill it goes on where it
+stopped, and a changed module (or a newer audit) is audited again.
+
+The table is created with `CREATE TABLE IF NOT EXISTS` on the queue's database, opened through
+`review.store.QueueStore` first: that makes or migrates the queue's own schema and checks the
+file (a damaged one raises `BrokenStateError`, which the CLI prints as one line). The results are
+a cache that any audit can rebuild, not review state, so they take no numbered migration of the
+queue's schema (`review.store.MIGRATIONS`); `campforge doctor --repair` carries the table over
+with the other readable rows.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from review.store import QueueStore
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS audit_results (
+    source TEXT NOT NULL,
+    name TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    verdict TEXT NOT NULL,
+    row TEXT NOT NULL,
+    audited_at TEXT NOT NULL,
+    PRIMARY KEY (source, name)
+)
+"""
+
+
+class AuditStore:
+    """The audit results of one workspace database. Used from one thread (the audit's parent)."""
+
+    def __init__(self, database: Path):
+        self.queue = QueueStore(database)
+        with self.queue.connection() as db:
+            db.execute(SCHEMA)
+
+    def close(self) -> None:
+        self.queue.close()
+
+    def done(self, source: str, fingerprints: dict[str, str]) -> dict[str, dict[str, Any]]:
+        """The stored rows of `source` whose fingerprint is still the one given, by name."""
+        with self.queue.connection() as db:
+            rows = db.execute(
+                "SELECT name, fingerprint, row FROM audit_results WHERE source = ?", (source,)
+            ).fetchall()
+        return {
+            row["name"]: json.loads(row["row"])
+            for row in rows
+            if fingerprints.get(row["name"]) == row["fingerprint"]
+        }
+
+    def save(self, source: str, name: str, fingerprint: str, row: dict[str, Any]) -> None:
+        """Keep one bootcamp's result (replacing an older one)."""
+        with self.queue.connection() as db:
+            db.execute(
+                "INSERT INTO audit_results (source, name, fingerprint, verdict, row, audited_at) "
+                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (source, name) DO UPDATE SET "
+                "fingerprint = excluded.fingerprint, verdict = excluded.verdict, "
+                "row = excluded.row, audited_at = excluded.audited_at",
+                (source, name, fingerprint, row["verdict"], json.dumps(row), _now()),
+            )
+
+    def rows(self, source: str, names: Iterable[str]) -> list[dict[str, Any]]:
+        wanted = set(names)
+        with self.queue.connection() as db:
+            found = db.execute(
+                "SELECT name, row FROM audit_results WHERE source = ? ORDER BY name", (source,)
+            ).fetchall()
+        return [json.loads(row["row"]) for row in found if row["name"] in wanted]
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="microseconds")

@@ -1,0 +1,196 @@
+"""`campforge audit`: InternBootcamp modules through the sandboxed self-test, one row each.
+
+`internbootcamp/` holds a few of InternBootcamp's auto-generated modules (Apache-2.0, see its
+README), each picked because the audit of all 951 found it correct or found one defect, which a
+reading by hand confirmed; plus `py2sumpair`, written for these tests in Python 2.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from agent.audit import core
+from agent.audit import internbootcamp as ib
+
+HERE = Path(__file__).resolve().parent
+LIBRARY = HERE / "internbootcamp"
+
+# name -> (verdict, failing checks, words of the evidence line, answer key found)
+EXPECTED = {
+    # correct, with its answer stored under "ans"
+    "aalmostarithmeticalprogression": ("pass", [], "pass", "ans"),
+    # correct, no answer kept (the verifier recomputes it): the verifier-only checks pass
+    "afoxandnames": ("pass", [], "pass", None),
+    # `consonants = list(set(...))`: cases depend on PYTHONHASHSEED
+    "adidyoumean": ("fail", ["determinism"], "different PYTHONHASHSEED", None),
+    # 45% of cases have an empty expected output, which extract_output cannot read
+    "aunusualproduct": ("fail", ["completeness", "format"], "[answer][/answer]", "expected_output"),
+    # "yes" is right for 90% of cases: beyond the 50% chance level of a yes/no answer
+    "bmodulosum": ("fail", ["guessability"], "chance level 50%", None),
+}
+
+
+def audit(name: str) -> dict:
+    _, found = core.targets(str(LIBRARY))
+    [target] = core.select(found, [name], None)
+    return core.audit_target(target)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_each_module_gets_its_verdict_failing_checks_and_evidence(name):
+    verdict, failing, evidence, key = EXPECTED[name]
+    row = audit(name)
+    assert row["verdict"] == verdict, row["evidence"]
+    assert row["failing"] == failing, row["evidence"]
+    assert evidence in row["evidence"]
+    assert row["answer_key"] == key
+    report = row["report"]
+    states = {check["id"]: check for check in report["checks"]}
+    assert not states["reference"]["applicable"]  # InternBootcamp carries no solver
+    assert not states["difficulty"]["applicable"]  # nor difficulty levels
+    if key is None:  # verifier-only: the checks that need an answer say why they do not apply
+        for check_id in ("completeness", "rendered", "format", "fresh_process"):
+            if check_id not in failing:
+                assert not states[check_id]["applicable"]
+                assert "no identity key" in states[check_id]["summary"]
+
+
+def test_python_2_code_is_unusable_without_running_it():
+    row = audit("py2sumpair")
+    assert row["verdict"] == "unusable: Python 2 syntax (a print statement at line 17)"
+    assert row["report"] is None
+
+
+def test_modules_are_found_by_parsing_when_there_is_no_index(tmp_path):
+    copy = tmp_path / "library"
+    shutil.copytree(LIBRARY, copy)
+    (copy / "index.json").unlink()
+    found = {module.name: module.class_name for module in ib.discover(copy)}
+    indexed = json.loads((LIBRARY / "index.json").read_text())
+    assert found == {Path(entry["module"]).stem: entry["class"] for entry in indexed}
+    assert found["py2sumpair"] == "Py2sumpairbootcamp"  # found by its text: it does not parse
+
+
+def test_the_adapter_passes_the_contract_and_the_modules_own_findings_are_reported(tmp_path):
+    source = (
+        LIBRARY
+        / "bootcamp"
+        / "aalmostarithmeticalprogression"
+        / "aalmostarithmeticalprogression.py"
+    )
+    library = tmp_path / "library"
+    (library / "bootcamp" / "evalextract").mkdir(parents=True)
+    shutil.copy(LIBRARY / "bootcamp" / "base.py", library / "bootcamp" / "base.py")
+    shutil.copy(LIBRARY / "bootcamp" / "__init__.py", library / "bootcamp" / "__init__.py")
+    text = source.read_text(encoding="utf-8").replace(
+        "Aalmostarithmeticalprogressionbootcamp", "Evalextractbootcamp"
+    )
+    # an extractor that evaluates the model's text: a real hazard, found by the static scan
+    text = text.replace(
+        "    def extract_output(output):", "    def extract_output(output):\n        eval('0')", 1
+    )
+    (library / "bootcamp" / "evalextract" / "evalextract.py").write_text(text, encoding="utf-8")
+    [target] = core.targets(str(library))[1]
+    row = core.audit_target(target)
+    contract = next(c for c in row["report"]["checks"] if c["id"] == "contract")
+    assert not contract["passed"]
+    assert "InternBootcamp module line" in contract["summary"] and "eval()" in contract["summary"]
+    assert "contract" in row["failing"]
+
+
+def campforge(*args: str, home: Path, **kwargs) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "agent.cli", "audit", *args, "--home", str(home)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        **kwargs,
+    )
+
+
+def test_json_and_jsonl_output(tmp_path):
+    out = tmp_path / "rows.jsonl"
+    names = "aalmostarithmeticalprogression,py2sumpair"
+    done = campforge(
+        str(LIBRARY), "--only", names, "--json", "-o", str(out), "-q", home=tmp_path / "h"
+    )
+    assert done.returncode == 0, done.stderr
+    rows = json.loads(done.stdout)
+    assert [row["name"] for row in rows] == names.split(",")
+    assert [row["verdict"] for row in rows] == [
+        "pass",
+        "unusable: Python 2 syntax (a print statement at line 17)",
+    ]
+    for row in rows:
+        assert {"verdict", "failing", "evidence", "seconds", "not_applicable"} <= set(row)
+    lines = [json.loads(line) for line in out.read_text().splitlines()]
+    assert lines == rows
+
+
+def test_bad_sources_and_options_are_one_line_errors(tmp_path):
+    for args in (
+        [str(tmp_path / "missing")],
+        [str(HERE / "test_audit.py")],
+        [str(tmp_path)],  # no module in it
+        [str(LIBRARY), "--only", "nosuchbootcamp"],
+        [str(LIBRARY), "--limit", "0"],
+    ):
+        done = campforge(*args, home=tmp_path / "h")
+        assert done.returncode == 2, (args, done.stderr)
+        assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr, done.stderr
+
+
+def test_the_catalog_is_a_source_too(tmp_path):
+    done = campforge("catalog", "--only", "knapsack", "--json", "-q", home=tmp_path / "h")
+    assert done.returncode == 0, done.stderr
+    [row] = json.loads(done.stdout)
+    assert row["name"] == "knapsack" and row["verdict"] == "pass" and row["not_applicable"] == []
+
+
+def stored(database: Path) -> dict[str, str]:
+    if not database.exists():
+        return {}
+    with sqlite3.connect(database) as db:
+        try:
+            return dict(db.execute("SELECT name, audited_at FROM audit_results").fetchall())
+        except sqlite3.OperationalError:  # the table is not made yet
+            return {}
+
+
+def test_a_killed_audit_resumes_where_it_stopped(tmp_path):
+    home = tmp_path / "h"
+    names = ["aalmostarithmeticalprogression", "afoxandnames", "adidyoumean", "bmodulosum"]
+    args = [str(LIBRARY), "--only", ",".join(names), "--workers", "1", "-q"]
+    command = [sys.executable, "-m", "agent.cli", "audit", *args, "--home", str(home)]
+    first = subprocess.Popen(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+    )
+    deadline = time.monotonic() + 300
+    try:
+        while len(stored(home / "campforge.db")) < 1:  # kill once one row is finished
+            assert first.poll() is None, "the audit ended before it could be killed"
+            assert time.monotonic() < deadline, "no row finished in 300 s"
+            time.sleep(0.05)
+    finally:
+        os.killpg(first.pid, signal.SIGKILL)
+        first.wait()
+    before = stored(home / "campforge.db")
+    assert 1 <= len(before) < len(names)
+    again = campforge(*args, "--json", home=home)
+    assert again.returncode == 0, again.stderr
+    assert f"resuming: {len(before)} of {len(names)} already audited" in again.stderr
+    rows = json.loads(again.stdout)
+    assert [row["name"] for row in rows] == sorted(names)  # in the index's order
+    after = stored(home / "campforge.db")
+    assert set(after) == set(names)
+    assert {name: after[name] for name in before} == before  # not audited again
