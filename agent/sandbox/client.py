@@ -87,6 +87,35 @@ def _signal_name(number: int) -> str:
         return f"signal {number}"
 
 
+def exit_status(
+    info: dict[str, Any],
+    *,
+    timed_out: bool,
+    timeout: float,
+    limits: SandboxLimits,
+    stdout_size: int,
+    stderr: str,
+    output_capped: bool = True,
+) -> tuple[int | None, str | None]:
+    """A sandboxed program's return code (None if it never started, -N for signal N) and why it
+    failed, or None when it succeeded (a stdout that reached the file-size cap is a failure when
+    `output_capped`)."""
+    if info.get("setup_error"):
+        returncode = None
+    elif info.get("signal") is not None:
+        returncode = -int(info["signal"])
+    else:
+        returncode = info.get("code")
+    reason = None
+    if timed_out:
+        reason = f"wall-clock timeout after {timeout:g} s"
+    elif returncode != 0:
+        reason = death_reason(info, limits, stdout_size, stderr[-2000:])
+    elif output_capped and stdout_size >= limits.fsize:
+        reason = f"output limit: stdout reached {limits.fsize >> 20} MiB"
+    return returncode, reason
+
+
 def death_reason(
     exit_info: dict[str, Any], limits: SandboxLimits, output_size: int, tail: str
 ) -> str:
@@ -599,19 +628,14 @@ def run_program(
         stdout_size = (directory / "stdout.txt").stat().st_size
         stdout = (directory / "stdout.txt").read_bytes()[: limits.fsize].decode("utf-8", "replace")
         stderr = (directory / "stderr.txt").read_bytes()[: limits.fsize].decode("utf-8", "replace")
-        if info.get("setup_error"):
-            returncode = None
-        elif info.get("signal") is not None:
-            returncode = -int(info["signal"])
-        else:
-            returncode = info.get("code")
-        reason = None
-        if timed_out:
-            reason = f"wall-clock timeout after {timeout:g} s"
-        elif returncode != 0:
-            reason = death_reason(info, limits, stdout_size, stderr[-2000:])
-        elif stdout_size >= limits.fsize:
-            reason = f"output limit: stdout reached {limits.fsize >> 20} MiB"
+        returncode, reason = exit_status(
+            info,
+            timed_out=timed_out,
+            timeout=timeout,
+            limits=limits,
+            stdout_size=stdout_size,
+            stderr=stderr,
+        )
         return ProgramResult(stdout, stderr, returncode, timed_out, reason, seconds, isolation)
     finally:
         if launch is not None:

@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from agent.sandbox import host
-from agent.sandbox.client import ProgramResult, _use_uid, death_reason
+from agent.sandbox.client import ProgramResult, _use_uid, exit_status
 from agent.sandbox.host import SandboxError, SandboxLimits
 
 BATCH_RUNNER = Path(__file__).resolve().parent / "batch.py"
@@ -428,15 +428,15 @@ def _result(
     seconds = float(line.get("seconds") or 0.0)
     if line.get("error"):
         return ProgramResult(stdout, stderr, None, False, line["error"], seconds, box.isolation)
-    returncode = -int(line["signal"]) if line.get("signal") is not None else line.get("code")
-    reason = None
-    if line.get("timed_out"):
-        reason = f"wall-clock timeout after {timeout:g} s"
-    elif returncode != 0:
-        reason = death_reason(line, limits, stdout_size, stderr[-2000:])
-    elif stdout_size >= limits.fsize:
-        reason = f"output limit: stdout reached {limits.fsize >> 20} MiB"
     timed_out = bool(line.get("timed_out"))
+    returncode, reason = exit_status(
+        line,
+        timed_out=timed_out,
+        timeout=timeout,
+        limits=limits,
+        stdout_size=stdout_size,
+        stderr=stderr,
+    )
     return ProgramResult(stdout, stderr, returncode, timed_out, reason, seconds, box.isolation)
 
 
@@ -522,17 +522,15 @@ class _Sandboxed:
         stdout_size = (self.directory / "stdout.txt").stat().st_size
         stdout = host.read_head(self.directory / "stdout.txt", self.limits.fsize)
         stderr = host.read_head(self.directory / "stderr.txt", self.limits.fsize)
-        if info.get("setup_error"):
-            returncode = None
-        elif info.get("signal") is not None:
-            returncode = -int(info["signal"])
-        else:
-            returncode = info.get("code")
-        reason = None
-        if timed_out:
-            reason = f"wall-clock timeout after {timeout:g} s"
-        elif returncode != 0:
-            reason = death_reason(info, self.limits, stdout_size, stderr[-2000:])
+        returncode, reason = exit_status(
+            info,
+            timed_out=timed_out,
+            timeout=timeout,
+            limits=self.limits,
+            stdout_size=stdout_size,
+            stderr=stderr,
+            output_capped=False,
+        )
         return _Outcome(stdout, stderr, returncode, timed_out, reason)
 
     def collect_output(self) -> dict[str, bytes]:

@@ -40,7 +40,7 @@ from agent.sandbox.programs import (
     language_of,
     run_many,
 )
-from agent.selftest.candidate import CandidateFailure
+from agent.selftest.candidate import CandidateFailure, Outcome
 from agent.selftest.context import Context, PoolCase, canonical
 from agent.selftest.mutate import answer_mutants
 from agent.selftest.report import CheckResult, Evidence
@@ -107,26 +107,12 @@ def _brute_force(ctx: Context) -> CheckResult:
     sample = ctx.usable(level)[:BRUTE_FORCE_CASES]
     if not sample:
         return CheckResult(id="reference", passed=False, summary=f"no usable {level} cases")
-    answers = []
-    for start in range(0, len(sample), BRUTE_FORCE_BATCH):  # a slow one stops it soon
-        batch = sample[start : start + BRUTE_FORCE_BATCH]
-        try:
-            found = ctx.candidate.map(
-                "brute_force", [[case.case] for case in batch], timeout=BRUTE_FORCE_TIMEOUT
-            )
-        except CandidateFailure as failure:
-            if failure.timed_out_at is None:
-                raise
-            slow = batch[min(failure.timed_out_at, len(batch) - 1)]
-            return _fail(
-                f"brute_force() takes over {BRUTE_FORCE_TIMEOUT:g} s on case {slow.label()}: "
-                f"keep {level} cases small enough to search exhaustively",
-                slow,
-            )
-        for case, answer in zip(batch, found, strict=True):
-            if not answer.ok:
-                return _fail(f"brute_force() fails on case {case.label()}: {answer.error}", case)
-        answers += found
+    answers = _exhaustive(ctx, "brute_force", sample, f"keep {level} cases small enough to search")
+    if isinstance(answers, CheckResult):
+        return answers
+    for case, answer in zip(sample, answers, strict=True):
+        if not answer.ok:
+            return _fail(f"brute_force() fails on case {case.label()}: {answer.error}", case)
     verdicts = ctx.candidate.map(
         "check", [[case.case, answer.value] for case, answer in zip(sample, answers, strict=True)]
     )
@@ -147,33 +133,44 @@ def _brute_force(ctx: Context) -> CheckResult:
     )
 
 
-def _all_answers(ctx: Context) -> CheckResult:
-    """check() accepts exactly what all_answers() lists, on easy cases."""
-    level = "easy" if "easy" in ctx.difficulties else ctx.difficulties[0]
-    sample = ctx.usable(level)[:ORACLE_CASES]
-    if not sample:
-        return CheckResult(id="reference", passed=False, summary=f"no usable {level} cases")
-    listed: list[list[object]] = []
+def _exhaustive(
+    ctx: Context, method: str, sample: list[PoolCase], advice: str
+) -> list[Outcome] | CheckResult:
+    """`method` (brute_force or all_answers) on each case, in small batches so that a slow one
+    stops it soon; the failure when a call takes over BRUTE_FORCE_TIMEOUT."""
+    found: list[Outcome] = []
     for start in range(0, len(sample), BRUTE_FORCE_BATCH):
         batch = sample[start : start + BRUTE_FORCE_BATCH]
         try:
-            found = ctx.candidate.map(
-                "all_answers", [[case.case] for case in batch], timeout=BRUTE_FORCE_TIMEOUT
+            found += ctx.candidate.map(
+                method, [[case.case] for case in batch], timeout=BRUTE_FORCE_TIMEOUT
             )
         except CandidateFailure as failure:
             if failure.timed_out_at is None:
                 raise
             slow = batch[min(failure.timed_out_at, len(batch) - 1)]
             return _fail(
-                f"all_answers() takes over {BRUTE_FORCE_TIMEOUT:g} s on case {slow.label()}: "
-                f"keep {level} cases small enough to enumerate",
+                f"{method}() takes over {BRUTE_FORCE_TIMEOUT:g} s on case {slow.label()}: {advice}",
                 slow,
             )
-        for case, answers in zip(batch, found, strict=True):
-            if not answers.ok or not isinstance(answers.value, list) or not answers.value:
-                why = answers.error if not answers.ok else f"returns {answers.value!r}"[:200]
-                return _fail(f"all_answers() gives no list of answers ({why})", case)
-            listed.append(answers.value)
+    return found
+
+
+def _all_answers(ctx: Context) -> CheckResult:
+    """check() accepts exactly what all_answers() lists, on easy cases."""
+    level = "easy" if "easy" in ctx.difficulties else ctx.difficulties[0]
+    sample = ctx.usable(level)[:ORACLE_CASES]
+    if not sample:
+        return CheckResult(id="reference", passed=False, summary=f"no usable {level} cases")
+    found = _exhaustive(ctx, "all_answers", sample, f"keep {level} cases small enough to enumerate")
+    if isinstance(found, CheckResult):
+        return found
+    listed: list[list[object]] = []
+    for case, answers in zip(sample, found, strict=True):
+        if not answers.ok or not isinstance(answers.value, list) or not answers.value:
+            why = answers.error if not answers.ok else f"returns {answers.value!r}"[:200]
+            return _fail(f"all_answers() gives no list of answers ({why})", case)
+        listed.append(answers.value)
     for case, answers in zip(sample, listed, strict=True):
         if canonical(case.solution) not in {canonical(answer) for answer in answers}:
             return _fail(
@@ -244,13 +241,10 @@ def _reference_program(ctx: Context) -> CheckResult:
     program = _build(ctx.spec.reference_solution, ctx.spec.reference_language, "program")
     if isinstance(program, CheckResult):
         return program
-    sample: list[PoolCase] = []
-    for level in ctx.difficulties:
-        sample.extend(ctx.usable(level)[: ctx.settings.reference_cases])
-    inputs = ctx.candidate.map("to_reference_input", [[case.case] for case in sample])
-    for case, stdin in zip(sample, inputs, strict=True):
-        if not stdin.ok or not isinstance(stdin.value, str):
-            return _fail(f"to_reference_input() fails: {stdin.error or 'returns no text'}", case)
+    found = _reference_inputs(ctx)
+    if isinstance(found, CheckResult):
+        return found
+    sample, inputs = found
     results = run_many(
         program,
         [stdin.value for stdin in inputs],
@@ -409,6 +403,18 @@ def _checker_probes(sample: list[PoolCase], stdins: list[str]) -> list[_Probe]:
     return probes
 
 
+def _reference_inputs(ctx: Context) -> tuple[list[PoolCase], list[Outcome]] | CheckResult:
+    """`reference_cases` cases per difficulty and their to_reference_input() text."""
+    sample: list[PoolCase] = []
+    for level in ctx.difficulties:
+        sample.extend(ctx.usable(level)[: ctx.settings.reference_cases])
+    inputs = ctx.candidate.map("to_reference_input", [[case.case] for case in sample])
+    for case, stdin in zip(sample, inputs, strict=True):
+        if not stdin.ok or not isinstance(stdin.value, str):
+            return _fail(f"to_reference_input() fails: {stdin.error or 'returns no text'}", case)
+    return sample, inputs
+
+
 def _reference_checker(ctx: Context) -> CheckResult:
     """check() agrees with the spec's reference checker on solve()'s answers and probes."""
     assert ctx.spec is not None and ctx.spec.reference_checker is not None
@@ -422,13 +428,10 @@ def _reference_checker(ctx: Context) -> CheckResult:
     checker = _build(ctx.spec.reference_checker, ctx.spec.checker_language, "checker")
     if isinstance(checker, CheckResult):
         return checker
-    sample: list[PoolCase] = []
-    for level in ctx.difficulties:
-        sample.extend(ctx.usable(level)[: ctx.settings.reference_cases])
-    inputs = ctx.candidate.map("to_reference_input", [[case.case] for case in sample])
-    for case, stdin in zip(sample, inputs, strict=True):
-        if not stdin.ok or not isinstance(stdin.value, str):
-            return _fail(f"to_reference_input() fails: {stdin.error or 'returns no text'}", case)
+    found = _reference_inputs(ctx)
+    if isinstance(found, CheckResult):
+        return found
+    sample, inputs = found
     probes = _checker_probes(sample, [stdin.value for stdin in inputs])
     said = ctx.candidate.map("check", [[probe.case.case, probe.answer] for probe in probes])
     stdins = [
