@@ -52,7 +52,7 @@ CATALOG = "catalog"
 # Over budget by half as much again (1.5 s a case), a library bootcamp is sure to fail `speed`
 # and the rest is not run: a whole library must be auditable in minutes.
 AUDIT_SETTINGS = Settings(
-    cases=20,
+    cases=40,
     hypothesis_examples=30,
     check_budget=10.0,
     total_budget=60.0,

@@ -21,6 +21,7 @@ from hypothesis.errors import NoSuchExample, Unsatisfiable
 from agent.selftest.context import BudgetSpent, Context, Deadline, PoolCase, canonical, shortest
 from agent.selftest.mutate import answer_mutants
 from agent.selftest.report import CheckResult, Evidence
+from agent.selftest.tokens import answer_tokens, tokens_agree
 from generated_bootcamps.answers import braces_balanced
 
 REASONING = (
@@ -231,7 +232,11 @@ def soundness(ctx: Context) -> CheckResult:
     for position, case in enumerate(sample):
         style, inner = split_formatted(case.formatted or "")
         style = "boxed" if style == "custom" else style
-        junk.extend(_junk_probes(case, style, inner, sample, position))
+        for probe in _junk_probes(case, style, inner, sample, position):
+            # With rules of its own, a list answer cut by one character keeps its items (one
+            # number shorter): possibly another valid answer, judged as a near miss.
+            cut_item = probe[0] in CUT_ONE_CHARACTER and isinstance(case.solution, list)
+            (near if cut_item and ctx.overrides_check else junk).append(probe)
         near.extend(_near_miss_probes(ctx, case, usable))
     # With a check() of its own, a dump whose last span is another case's answer that check()
     # accepts is that answer, not junk (it may be valid here too): near misses judge it.
@@ -302,6 +307,12 @@ def soundness(ctx: Context) -> CheckResult:
             "near misses by its rules"
         )
     return CheckResult(id="soundness", passed=True, summary=summary, numbers=numbers)
+
+
+CUT_ONE_CHARACTER = (
+    "the right answer minus its last character",
+    "the right answer minus its first character",
+)
 
 
 def _junk_probes(
@@ -472,12 +483,21 @@ def _first_scoring(
         return None
     extracted = ctx.candidate.map("extract", [[response] for (_, _, response), _ in scoring])
     for ((label, case, response), got), outcome in zip(scoring, extracted, strict=True):
-        if outcome.ok and canonical(outcome.value) == canonical(case.solution):
+        if outcome.ok and reads_as(outcome.value, case.solution):
             continue  # e.g. the prompt's own example happens to be this case's answer
         if outcome.ok and canonical(outcome.value) in (also_answers or set()):
             continue
         return label, case, response, got
     return None
+
+
+def reads_as(extracted: Any, solution: Any) -> bool:
+    """Whether an extracted answer says the same as the solution: equal, or equal token by
+    token (numbers by value, words by case), as when an extractor returns the text "2" for the
+    answer 2 (library bootcamps do)."""
+    if canonical(extracted) == canonical(solution):
+        return True
+    return tokens_agree(answer_tokens(solution), answer_tokens(extracted))
 
 
 def _fuzz_junk(ctx: Context, sample: list[PoolCase]) -> CheckResult | None:
@@ -496,7 +516,7 @@ def _fuzz_junk(ctx: Context, sample: list[PoolCase]) -> CheckResult | None:
         if not (outcome.ok and isinstance(outcome.value, int | float) and outcome.value > 0):
             return False
         extracted = ctx.candidate.map("extract", [[response]])[0]
-        return not (extracted.ok and canonical(extracted.value) == canonical(case.solution))
+        return not (extracted.ok and reads_as(extracted.value, case.solution))
 
     example = minimal_example(
         strategy, bad, ctx.settings.hypothesis_examples, ctx.settings.check_budget
