@@ -175,7 +175,7 @@ class ModuleFacts:
     unusable: str | None = None
     params: dict[str, Any] = field(default_factory=dict)  # literal defaults, JSON values
     findings: list[Finding] = field(default_factory=list)  # static scan, global random excepted
-    seed_param: str | None = None  # a constructor parameter that seeds the module's own RNG
+    seed_param: str | None = None  # a constructor argument that seeds the module's own RNG
 
 
 def read_module(module: IBModule) -> ModuleFacts:

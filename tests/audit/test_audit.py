@@ -57,11 +57,15 @@ EXPECTED = {
     # correct: the prompt's example "[answer]2[/answer]" is right for some cases, and the
     # extractor returns the text "2" for the answer 2 (the echo reads as the answer)
     "comkarandbaseball": ("pass", [], "pass", "answer"),
-    # correct: probabilities with a tolerance; "0." (a cut "0.0") is the same number
+    # correct: probabilities with a tolerance; the extractor reads "0." (the answer cut by one
+    # character) as 0.0, the same number: not junk
     "clru": ("pass", [], "pass", "expected"),
     # `_candidates` is accepted (the extractor keeps the first number of the list, and the
     # arrival time 0 is right for 98% of cases) but is not read back whole: not the answer
     "bthequeue": ("fail", ["guessability"], "always answering '[answer]0[/answer]'", None),
+    # answers in <answer>...</answer>, read; but `self.rng = Random(None)`: cases never repeat
+    # (and its seed cannot be passed: `super().__init__(**params)` rejects any argument)
+    "ccowboys": ("fail", ["determinism"], "gave a different case the second time", "answer"),
     # its own random.Random(seed): the adapter seeds it, so cases reproduce; the answer (a
     # count of most frequent letters, to the power n) is 1 for every random string
     "adnaalignment": ("fail", ["guessability"], "always answering '[answer]1[/answer]'", None),

@@ -21,7 +21,7 @@ from hypothesis.errors import NoSuchExample, Unsatisfiable
 from agent.selftest.context import BudgetSpent, Context, Deadline, PoolCase, canonical, shortest
 from agent.selftest.mutate import answer_mutants
 from agent.selftest.report import CheckResult, Evidence
-from agent.selftest.tokens import answer_tokens, output_tokens, tokens_agree
+from agent.selftest.tokens import answer_tokens, tokens_agree
 from generated_bootcamps.answers import braces_balanced
 
 REASONING = (
@@ -232,11 +232,7 @@ def soundness(ctx: Context) -> CheckResult:
     for position, case in enumerate(sample):
         style, inner = split_formatted(case.formatted or "")
         style = "boxed" if style == "custom" else style
-        for probe in _junk_probes(case, style, inner, sample, position):
-            # With rules of its own, a list answer cut inside an item keeps all its items (one
-            # number shorter): possibly another valid answer, judged as a near miss.
-            keeps_items = _keeps_items(probe, case, inner)
-            (near if keeps_items and ctx.overrides_check else junk).append(probe)
+        junk.extend(_junk_probes(case, style, inner, sample, position))
         near.extend(_near_miss_probes(ctx, case, usable))
     # With a check() of its own, a dump whose last span is another case's answer that check()
     # accepts is that answer, not junk (it may be valid here too): near misses judge it.
@@ -307,22 +303,6 @@ def soundness(ctx: Context) -> CheckResult:
             "near misses by its rules"
         )
     return CheckResult(id="soundness", passed=True, summary=summary, numbers=numbers)
-
-
-CUTS = (
-    "a prefix of the right answer",
-    "the right answer minus its last character",
-    "the right answer minus its first character",
-)
-
-
-def _keeps_items(probe: tuple[str, PoolCase, str], case: PoolCase, inner: str) -> bool:
-    """Whether a cut of a list answer still has as many items as the answer."""
-    label, _, response = probe
-    if label not in CUTS or not isinstance(case.solution, list):
-        return False
-    part = split_formatted(response)[1]
-    return len(output_tokens(part)) == len(output_tokens(inner))
 
 
 def _junk_probes(
