@@ -63,6 +63,9 @@ EXPECTED = {
     # `_candidates` is accepted (the extractor keeps the first number of the list, and the
     # arrival time 0 is right for 98% of cases) but is not read back whole: not the answer
     "bthequeue": ("fail", ["guessability"], "always answering '[answer]0[/answer]'", None),
+    # the answer is 1 for every random string: a constant, which fuzzed text finding
+    # "[answer]1[/answer]" right on every case must not call junk
+    "cdnaalignment": ("fail", ["guessability"], "always answering '[answer]1[/answer]'", None),
     # answers in <answer>...</answer>, read; but `self.rng = Random(None)`: cases never repeat
     # (and its seed cannot be passed: `super().__init__(**params)` rejects any argument)
     "ccowboys": ("fail", ["determinism"], "gave a different case the second time", "answer"),
@@ -107,6 +110,15 @@ def test_a_yes_no_answer_at_chance_level_passes_guessability():
     )
     assert check["passed"] and check["numbers"]["chance_level"] == 0.5
     assert 0.5 <= check["numbers"]["best_constant_share"] <= 0.7
+
+
+def test_a_dump_that_reads_as_one_of_its_items_is_not_junk():
+    # The extractor reads only probabilities ("0", "0.xxxxxxxxxxxx", "1.000000000000"): of a dump
+    # of the integers -3..60 in many spans it reads "0", right by chance for the ~40% of cases
+    # whose answer is 0 (that share is guessability's to judge: 42%, within its limit).
+    checks = {c["id"]: c for c in audit("bdreamoonandwifi")["report"]["checks"]}
+    assert checks["soundness"]["passed"], checks["soundness"]["summary"]
+    assert 0.3 <= checks["guessability"]["numbers"]["best_constant_share"] <= 0.5
 
 
 def test_python_2_code_is_unusable_without_running_it():
