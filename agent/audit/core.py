@@ -42,6 +42,7 @@ from agent.audit import detect as detection
 from agent.audit import internbootcamp as ib
 from agent.selftest import Settings
 from agent.selftest.report import CheckResult, Evidence, Report
+from agent.selftest.runner import CHECK_IDS
 
 AUDIT_VERSION = "1"  # part of every fingerprint: a new audit logic re-audits everything
 CATALOG = "catalog"
@@ -52,7 +53,7 @@ CATALOG = "catalog"
 # Over budget by half as much again (1.5 s a case), a library bootcamp is sure to fail `speed`
 # and the rest is not run: a whole library must be auditable in minutes.
 AUDIT_SETTINGS = Settings(
-    cases=20,
+    cases=40,
     hypothesis_examples=30,
     check_budget=10.0,
     total_budget=60.0,
@@ -267,8 +268,6 @@ def _with_module_findings(report: Report, module: ib.IBModule, facts: ib.ModuleF
                 "the stored answer is checked against the module's own verifier only",
             )
         )
-    from agent.selftest.runner import CHECK_IDS
-
     checks.sort(key=lambda check: CHECK_IDS.index(check.id))
     return report.model_copy(update={"checks": checks, "verdict": Report.verdict_of(checks)})
 

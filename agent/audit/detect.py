@@ -11,7 +11,8 @@ found by probing the module in the sandbox; and its difficulty.
 - **The format.** A writer is an answer-span style (`[answer]...[/answer]`, `\\boxed{...}`,
   `<answer>...</answer>`, bare text; the styles the prompt names first) and a rendering of the
   value (as text, JSON, joined by spaces, commas or lines, a grid, ...). The first writer that
-  round-trips through the module's `extract_output` and `_verify_correction` is kept.
+  round-trips through the module's `extract_output` and `_verify_correction`, and that the
+  extractor reads back whole (not the first number of a list), is kept.
 - **Difficulty.** InternBootcamp has none: one level, the constructor's defaults, and the
   `difficulty` check does not apply (`internbootcamp.single_level_reason` says why the
   constructor's parameters are not turned into presets).
@@ -36,6 +37,7 @@ from agent.audit.internbootcamp import (
     write_adapter,
 )
 from agent.selftest.candidate import Candidate, CandidateFailure
+from agent.selftest.tokens import answer_tokens, tokens_agree
 
 PROBE_CASES = 20
 SLOW_PROBE_CASES = 10  # when a case takes more than SLOW_CASE_SECONDS to make
@@ -43,6 +45,7 @@ SLOW_CASE_SECONDS = 0.2
 FIRST_ROUND = 4  # cases every writer is tried on; writers that score on one go on to all cases
 ACCEPT_SHARE = 0.95
 PARTIAL_SHARE = 0.25
+WHOLE_SHARE = 0.5  # of the probe cases on which extract_output must read a written value whole
 ANSWER_NAMES = re.compile(
     r"^(answer|answers|ans|solution|solutions|expected|expected_output|output|result|results|"
     r"correct|correct_answer|ground_truth|gt|target_answer|res|sol|true_answer|reference)$",
@@ -81,8 +84,12 @@ def detect(module: IBModule, facts: ModuleFacts, directory: Path, call_timeout: 
         if not cases:
             reason = "case_generator() made no case to probe"
             return Detection(Wiring(), no_answer=reason, single_level=single_level)
-        prompts = [o.value if o.ok else "" for o in probe.map("prompt", [[c] for c in cases])]
-        key, style, rendering, acceptance = _find_answer(probe, cases, prompts)
+        try:
+            prompts = [o.value if o.ok else "" for o in probe.map("prompt", [[c] for c in cases])]
+            key, style, rendering, acceptance = _find_answer(probe, cases, prompts)
+        except CandidateFailure as failure:  # a verifier that hangs: the self-test shows it
+            reason = f"probing the verifier failed ({failure.reason})"
+            return Detection(Wiring(), no_answer=reason, single_level=single_level)
     detection = Detection(
         Wiring(key, style, rendering),
         acceptance=acceptance,
@@ -156,12 +163,26 @@ def _find_answer(
             for combo, value in share.items()
             if value >= threshold and (not named_only or ANSWER_NAMES.match(combo[0]))
         ]
-        if eligible:
-            key, style, rendering = min(
-                eligible, key=lambda c: (not ANSWER_NAMES.match(c[0]), -share[c], order[c])
-            )
-            return key, style, rendering, best
+        eligible.sort(key=lambda c: (not ANSWER_NAMES.match(c[0]), -share[c], order[c]))
+        for key, style, rendering in eligible:
+            if _reads_whole(probe, cases, key, style, rendering):
+                return key, style, rendering, best
     return None, styles[0], "text", best
+
+
+def _reads_whole(
+    probe: Candidate, cases: list[dict[str, Any]], key: str, style: str, rendering: str
+) -> bool:
+    """Whether extract_output reads back the whole value written (its tokens: numbers by value,
+    words by case), not a piece of it: an extractor that keeps the first number of a list is
+    credited by a list whose first item is right, which makes that list no answer."""
+    responses = [ib_support.write(case[key], style, rendering) for case in cases]
+    read = probe.map("extract", [[response] for response in responses])
+    whole = sum(
+        outcome.ok and tokens_agree(answer_tokens(case[key]), answer_tokens(outcome.value))
+        for case, outcome in zip(cases, read, strict=True)
+    )
+    return whole >= WHOLE_SHARE * len(cases)
 
 
 def _no_answer_reason(acceptance: dict[str, float], count: int) -> str:

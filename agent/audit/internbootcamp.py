@@ -35,6 +35,7 @@ import ast
 import json
 import re
 import shutil
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -143,7 +144,7 @@ def bootcamp_classes(path: Path) -> list[str]:
     does not parse, so that Python 2 modules are found too)."""
     try:
         source = path.read_text(encoding="utf-8", errors="replace")
-        tree = pysource.parse(source)
+        tree = _parse(source)
     except SyntaxError:
         return re.findall(rf"^class\s+(\w+)\s*\(\s*(?:\w+\.)?{BASE_CLASS}\s*\)", source, re.M)
     except (OSError, ValueError):
@@ -154,6 +155,13 @@ def bootcamp_classes(path: Path) -> list[str]:
         if isinstance(node, ast.ClassDef)
         and any(ast.unparse(base).split(".")[-1] == BASE_CLASS for base in node.bases)
     ]
+
+
+def _parse(source: str) -> ast.Module:
+    """The module's syntax tree; third-party code's invalid escapes do not warn."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", (SyntaxWarning, DeprecationWarning))
+        return pysource.parse(source)
 
 
 # -- reading a module without running it ---------------------------------------------------------
@@ -167,7 +175,7 @@ class ModuleFacts:
     unusable: str | None = None
     params: dict[str, Any] = field(default_factory=dict)  # literal defaults, JSON values
     findings: list[Finding] = field(default_factory=list)  # static scan, global random excepted
-    seed_param: str | None = None  # a constructor parameter that seeds the module's own RNG
+    seed_param: str | None = None  # a constructor argument that seeds the module's own RNG
 
 
 def read_module(module: IBModule) -> ModuleFacts:
@@ -178,7 +186,7 @@ def read_module(module: IBModule) -> ModuleFacts:
     except (OSError, UnicodeDecodeError) as error:
         return ModuleFacts("", unusable=f"unusable: cannot read the module ({error})")
     try:
-        tree = pysource.parse(source)
+        tree = _parse(source)
     except SyntaxError as error:
         return ModuleFacts(source, unusable=_syntax_verdict(source, error))
     python2 = _python2_imports(tree)
@@ -207,7 +215,9 @@ def read_module(module: IBModule) -> ModuleFacts:
         )
     # The adapter seeds the global generator from self.rng before every case: module-level
     # random calls are how InternBootcamp modules draw, not a defect here.
-    findings = [finding for finding in scan_source(source) if finding.why != GLOBAL_RNG]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", (SyntaxWarning, DeprecationWarning))
+        findings = [finding for finding in scan_source(source) if finding.why != GLOBAL_RNG]
     return ModuleFacts(source, params=params, findings=findings, seed_param=seed_param)
 
 

@@ -18,12 +18,12 @@ def verdict_style(verdict: str) -> str:
 def rows_table(rows: list[dict[str, Any]], title: str) -> Table:
     """One line per bootcamp: verdict, failing checks, one line of evidence, seconds."""
     table = Table(title=Text(title), expand=True)
-    table.add_column("bootcamp", no_wrap=True)
+    table.add_column("bootcamp", ratio=2, overflow="fold")
     table.add_column("verdict", no_wrap=True)
-    table.add_column("failing checks")
-    table.add_column("evidence", ratio=3)
-    table.add_column("n/a", justify="right")
-    table.add_column("s", justify="right")
+    table.add_column("failing checks", ratio=2)
+    table.add_column("evidence", ratio=5, min_width=30)
+    table.add_column("n/a", justify="right", no_wrap=True)
+    table.add_column("s", justify="right", no_wrap=True)
     for row in rows:
         verdict = row["verdict"]
         table.add_row(

@@ -138,6 +138,15 @@ def _run_checks(ctx: Context, results: list[CheckResult], notify: Callable[[str]
     if not _run(results, "generate", lambda: generation.generate(ctx), notify):
         return
     if ctx.verifier_only:
+        if not ctx.prompted():  # every later check needs cases with their prompts
+            if ctx.pool:
+                _run(results, "completeness", lambda: verifier_only.completeness(ctx), notify)
+            return
+        gate = verifier_only.speed_gate(ctx, score_seconds)
+        if gate is not None:
+            results.append(gate)
+            notify("speed")
+            return
         _run_steps(results, verifier_only.steps(ctx, ctx.module, score_seconds), notify)
         _run(results, "speed", lambda: generation.speed(ctx, score_seconds), notify)
         return

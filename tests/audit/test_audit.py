@@ -31,13 +31,49 @@ EXPECTED = {
     "aalmostarithmeticalprogression": ("pass", [], "pass", "ans"),
     # correct, no answer kept (the verifier recomputes it): the verifier-only checks pass
     "afoxandnames": ("pass", [], "pass", None),
+    # a yes/no task whose majority answer is right ~60% of the time: chance level, not a defect
+    "cacookieforyou": ("pass", [], "pass", None),
     # `consonants = list(set(...))`: cases depend on PYTHONHASHSEED
     "adidyoumean": ("fail", ["determinism"], "different PYTHONHASHSEED", None),
-    # 45% of cases have an empty expected output, which extract_output cannot read
+    # a third of the cases expect an empty output, which extract_output's `[01]+` cannot read:
+    # the module rejects its own ground truth there
     "aunusualproduct": ("fail", ["completeness", "format"], "[answer][/answer]", "expected_output"),
-    # "yes" is right for 90% of cases: beyond the 50% chance level of a yes/no answer
-    "bmodulosum": ("fail", ["guessability"], "chance level 50%", None),
+    # "yes" is right for 90-95% of cases: a constant answer earns nearly full reward
+    "bmodulosum": ("fail", ["guessability"], "always answering '[answer]yes[/answer]'", None),
+    # the identity holds a set: not JSON, so InternBootcamp's own export of it fails too
+    "caquamoonandpermutations": ("fail", ["generate"], "set is not JSON serializable", None),
+    # N queens with N drawn from 4..8: five distinct cases in all
+    "chess": ("fail", ["diversity"], "only 5 distinct cases", None),
+    # the extractor takes the 2nd and 3rd numbers of the span and the verifier never checks the
+    # claimed beauty: when it is 0 (most cases) any swap is accepted, so a dump scores
+    "d2theworldisjustaprogrammingtaskhardversion": (
+        "fail",
+        ["soundness"],
+        "junk scores: an answer dump",
+        None,
+    ),
+    # every case's answer is its length n, which the prompt states
+    "dfibonacciish": ("fail", ["leakage"], "the prompt contains the answer in 100%", "expected"),
+    # correct: the prompt's example "[answer]2[/answer]" is right for some cases, and the
+    # extractor returns the text "2" for the answer 2 (the echo reads as the answer)
+    "comkarandbaseball": ("pass", [], "pass", "answer"),
+    # correct: probabilities with a tolerance; the extractor reads "0." (the answer cut by one
+    # character) as 0.0, the same number: not junk
+    "clru": ("pass", [], "pass", "expected"),
+    # `_candidates` is accepted (the extractor keeps the first number of the list, and the
+    # arrival time 0 is right for 98% of cases) but is not read back whole: not the answer
+    "bthequeue": ("fail", ["guessability"], "always answering '[answer]0[/answer]'", None),
+    # the answer is 1 for every random string: a constant, which fuzzed text finding
+    # "[answer]1[/answer]" right on every case must not call junk
+    "cdnaalignment": ("fail", ["guessability"], "always answering '[answer]1[/answer]'", None),
+    # answers in <answer>...</answer>, read; but `self.rng = Random(None)`: cases never repeat
+    # (and its seed cannot be passed: `super().__init__(**params)` rejects any argument)
+    "ccowboys": ("fail", ["determinism"], "gave a different case the second time", "answer"),
+    # its own random.Random(seed): the adapter seeds it, so cases reproduce; the answer (a
+    # count of most frequent letters, to the power n) is 1 for every random string
+    "adnaalignment": ("fail", ["guessability"], "always answering '[answer]1[/answer]'", None),
 }
+ANSWER_NEEDED = ("completeness", "rendered", "format", "fresh_process")
 
 
 def audit(name: str) -> dict:
@@ -57,12 +93,32 @@ def test_each_module_gets_its_verdict_failing_checks_and_evidence(name):
     report = row["report"]
     states = {check["id"]: check for check in report["checks"]}
     assert not states["reference"]["applicable"]  # InternBootcamp carries no solver
-    assert not states["difficulty"]["applicable"]  # nor difficulty levels
+    if "difficulty" in states:  # absent when the self-test stopped at `generate`
+        assert not states["difficulty"]["applicable"]  # nor difficulty levels
     if key is None:  # verifier-only: the checks that need an answer say why they do not apply
-        for check_id in ("completeness", "rendered", "format", "fresh_process"):
-            if check_id not in failing:
+        for check_id in ANSWER_NEEDED:
+            if check_id in states and check_id not in failing:
                 assert not states[check_id]["applicable"]
                 assert "no identity key" in states[check_id]["summary"]
+    else:
+        assert all(states[check_id]["applicable"] for check_id in ANSWER_NEEDED)
+
+
+def test_a_yes_no_answer_at_chance_level_passes_guessability():
+    check = next(
+        c for c in audit("cacookieforyou")["report"]["checks"] if c["id"] == "guessability"
+    )
+    assert check["passed"] and check["numbers"]["chance_level"] == 0.5
+    assert 0.5 <= check["numbers"]["best_constant_share"] <= 0.7
+
+
+def test_a_dump_that_reads_as_one_of_its_items_is_not_junk():
+    # The extractor reads only probabilities ("0", "0.xxxxxxxxxxxx", "1.000000000000"): of a dump
+    # of the integers -3..60 in many spans it reads "0", right by chance for the ~40% of cases
+    # whose answer is 0 (that share is guessability's to judge: 42%, within its limit).
+    checks = {c["id"]: c for c in audit("bdreamoonandwifi")["report"]["checks"]}
+    assert checks["soundness"]["passed"], checks["soundness"]["summary"]
+    assert 0.3 <= checks["guessability"]["numbers"]["best_constant_share"] <= 0.5
 
 
 def test_python_2_code_is_unusable_without_running_it():

@@ -100,3 +100,49 @@ def test_a_yes_no_answer_is_judged_against_chance():
     assert wilson_lower_bound(0.6, 40) < guess_limit(chance_level(2))
     assert wilson_lower_bound(0.85, 40) > guess_limit(chance_level(2))
     assert guess_limit(chance_level(50)) == 0.3
+
+
+SLOW_VERIFIER = """
+from typing import Any
+
+from generated_bootcamps.answers import Integer
+from generated_bootcamps.base import Bootcamp
+
+
+class SlowVerifier(Bootcamp):
+    name = "slow_verifier"
+    description = "A sum whose verifier takes a tenth of a second."
+    domain = "arithmetic"
+    defaults = {"high": 100}
+    difficulties = {"easy": {}, "medium": {}, "hard": {}}
+    answer_kind = Integer()
+
+    def generate(self) -> dict[str, Any]:
+        return {"a": self.rng.randint(0, 100), "b": self.rng.randint(0, 100)}
+
+    @classmethod
+    def prompt(cls, case: dict[str, Any]) -> str:
+        return f"What is {case['a']} + {case['b']}? " + cls.answer_kind.instruction()
+
+    @classmethod
+    def solve(cls, case: dict[str, Any]) -> int:
+        raise NotImplementedError("no answer kept")
+
+    @classmethod
+    def check(cls, case: dict[str, Any], answer: Any) -> bool:
+        total = 0
+        for step in range(3_000_000):  # a slow rule check
+            total += step % 7
+        return answer == case["a"] + case["b"] and total > 0
+"""
+
+
+def test_without_a_reference_answer_a_slow_verifier_fails_speed_at_once(tmp_path):
+    module = tmp_path / "slow_verifier.py"
+    module.write_text(SLOW_VERIFIER, encoding="utf-8")
+    lacks = {"solve": "none kept", "difficulty": "one level"}
+    report = run_selftest(module, settings=FAST, lacks=lacks)
+    speed = report.check("speed")
+    assert speed.state == "fail" and "score() p95" in speed.summary, speed.summary
+    assert "sure to fail" in speed.summary
+    assert report.check("soundness") is None  # not run: it would call score() hundreds of times

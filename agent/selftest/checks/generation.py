@@ -348,6 +348,12 @@ def speed_gate(ctx: Context, score_seconds: list[float]) -> CheckResult | None:
     sample = [case for level in ctx.difficulties for case in ctx.usable(level)[:per_level]]
     outcomes = ctx.candidate.scores([(case.formatted or "", case.case) for case in sample])
     score_seconds.extend(outcome.seconds for outcome in outcomes)
+    return sure_to_fail_speed(ctx, score_seconds)
+
+
+def sure_to_fail_speed(ctx: Context, score_seconds: list[float]) -> CheckResult | None:
+    """The failing `speed` result when generate() (over the pool) or score() (over the
+    sample in `score_seconds`) is sure to fail it, else None."""
     budget = ctx.settings
     generate_over = ctx.too_slow_to_sample()
     score_over = bool(score_seconds) and (

@@ -21,6 +21,7 @@ from hypothesis.errors import NoSuchExample, Unsatisfiable
 from agent.selftest.context import BudgetSpent, Context, Deadline, PoolCase, canonical, shortest
 from agent.selftest.mutate import answer_mutants
 from agent.selftest.report import CheckResult, Evidence
+from agent.selftest.tokens import answer_tokens, tokens_agree
 from generated_bootcamps.answers import braces_balanced
 
 REASONING = (
@@ -472,12 +473,21 @@ def _first_scoring(
         return None
     extracted = ctx.candidate.map("extract", [[response] for (_, _, response), _ in scoring])
     for ((label, case, response), got), outcome in zip(scoring, extracted, strict=True):
-        if outcome.ok and canonical(outcome.value) == canonical(case.solution):
+        if outcome.ok and reads_as(outcome.value, case.solution):
             continue  # e.g. the prompt's own example happens to be this case's answer
         if outcome.ok and canonical(outcome.value) in (also_answers or set()):
             continue
         return label, case, response, got
     return None
+
+
+def reads_as(extracted: Any, solution: Any) -> bool:
+    """Whether an extracted answer says the same as the solution: equal, or equal token by
+    token (numbers by value, words by case), as when an extractor returns the text "2" for the
+    answer 2 (library bootcamps do)."""
+    if canonical(extracted) == canonical(solution):
+        return True
+    return tokens_agree(answer_tokens(solution), answer_tokens(extracted))
 
 
 def _fuzz_junk(ctx: Context, sample: list[PoolCase]) -> CheckResult | None:
@@ -496,7 +506,7 @@ def _fuzz_junk(ctx: Context, sample: list[PoolCase]) -> CheckResult | None:
         if not (outcome.ok and isinstance(outcome.value, int | float) and outcome.value > 0):
             return False
         extracted = ctx.candidate.map("extract", [[response]])[0]
-        return not (extracted.ok and canonical(extracted.value) == canonical(case.solution))
+        return not (extracted.ok and reads_as(extracted.value, case.solution))
 
     example = minimal_example(
         strategy, bad, ctx.settings.hypothesis_examples, ctx.settings.check_budget

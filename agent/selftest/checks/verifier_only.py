@@ -78,7 +78,7 @@ def steps(
         ("determinism", lambda: determinism(ctx, module)),
         ("diversity", lambda: generation.diversity(ctx)),
         ("difficulty", lambda: generation.difficulty(ctx)),
-        ("completeness", lambda: completeness(ctx, reason)),
+        ("completeness", lambda: completeness(ctx)),
         ("soundness", lambda: soundness(ctx, score_seconds)),
         ("rendered", lambda: CheckResult.not_applicable("rendered", _needs_answer(reason))),
         ("guessability", lambda: guessability(ctx)),
@@ -118,8 +118,20 @@ def _positive(outcome: Any) -> bool:
     return outcome.ok and isinstance(outcome.value, int | float) and outcome.value > 0
 
 
-def completeness(ctx: Context, reason: str) -> CheckResult:
+def speed_gate(ctx: Context, score_seconds: list[float]) -> CheckResult | None:
+    """Like `generation.speed_gate`, with a junk response for the answer: a generate() or a
+    score() sure to fail `speed` fails it at once, before the checks that call them hundreds of
+    times."""
+    sample = ctx.prompted()[: generation.GATE_SAMPLE]
+    style = _styles(sample)[0] if sample else "tags"
+    outcomes = ctx.candidate.scores([(wrap(style, "0"), case.case) for case in sample])
+    score_seconds.extend(outcome.seconds for outcome in outcomes)
+    return generation.sure_to_fail_speed(ctx, score_seconds)
+
+
+def completeness(ctx: Context) -> CheckResult:
     """prompt() must not raise; a right answer scoring 1 cannot be checked without one."""
+    reason = ctx.lacks["solve"]
     broken = [case for case in ctx.pool if "prompt" in case.errors]
     if broken:
         case = shortest(broken)
@@ -224,6 +236,12 @@ def soundness(ctx: Context, score_seconds: list[float]) -> CheckResult:
     )
 
 
+def _guess_answers(ctx: Context, style: str) -> set[str]:
+    """What extract() reads from each constant guess, as canonical text."""
+    outcomes = ctx.candidate.map("extract", [[wrap(style, str(guess))] for guess in GUESSES])
+    return {canonical(outcome.value) for outcome in outcomes if outcome.ok}
+
+
 def _single_answers(ctx: Context, style: str) -> set[str]:
     """What extract() reads from each item of the dumps written alone, as canonical text."""
     outcomes = ctx.candidate.map("extract", [[wrap(style, str(item))] for item in DUMP])
@@ -259,8 +277,14 @@ def _fuzz(ctx: Context, sample: list[PoolCase]) -> CheckResult | None:
         outcomes = ctx.candidate.scores([(text, case.case) for case in cross])
         return sum(_positive(outcome) for outcome in outcomes)
 
+    ordinary = _single_answers(ctx, style) | _guess_answers(ctx, style)
+
     def bad(text: str) -> bool:
-        return 2 * scoring_cases(text) >= len(cross) and len(cross) >= 2
+        if len(cross) < 2 or 2 * scoring_cases(text) < len(cross):
+            return False
+        read = ctx.candidate.map("extract", [[text]])[0]
+        # an ordinary constant right on many cases is for guessability to judge, not junk
+        return not (read.ok and canonical(read.value) in ordinary)
 
     text = minimal_example(
         strategy, bad, ctx.settings.hypothesis_examples, ctx.settings.check_budget
