@@ -30,7 +30,7 @@ from agent.parts import (
 )
 from agent.spec import Spec
 
-PROMPT_VERSION = "1.2"  # 1.1: brute_force; 1.2: all_answers, shortcuts
+PROMPT_VERSION = "1.3"  # 1.1: brute_force; 1.2: all_answers, shortcuts; 1.3: n/a checks
 PROMPTS = campforge_prompts.DIRECTORY  # prompts/ in the repository
 HINT_KEYS = ("answer_kind", "defaults", "difficulties", "description")
 EVIDENCE_FIELDS = ("case", "response", "expected", "got")
@@ -70,7 +70,7 @@ def render_messages(
             notes=(notes or "").strip() or None,
         )
     else:
-        failed, passed, total = _report_checks(report)
+        failed, passed, total, not_applicable = _report_checks(report)
         user = environment.get_template("repair.md.j2").render(
             spec=spec,
             description=_description(spec),
@@ -79,6 +79,7 @@ def render_messages(
             failed=failed,
             passed=passed,
             total=total,
+            not_applicable=not_applicable,
             notes=(notes or "").strip() or None,
         )
     return [
@@ -128,23 +129,39 @@ def _description(spec: Spec) -> str:
     return "\n".join(lines).strip()
 
 
-def _report_checks(report: Any) -> tuple[list[dict[str, Any]], list[str], int]:
-    """The failing checks (id, summary, evidence lines), the passing check ids, the count."""
+def _report_checks(
+    report: Any,
+) -> tuple[list[dict[str, Any]], list[str], int, list[dict[str, str]]]:
+    """The failing checks (id, summary, evidence lines), the passing check ids, the number of
+    checks that apply, and the checks that do not apply (id, reason): a check that does not
+    apply (`applicable` false) is neither a failure to repair nor a pass to keep."""
     if report is None:
-        return [], [], 0
+        return [], [], 0, []
     data = report.model_dump() if hasattr(report, "model_dump") else dict(report)
     checks = data.get("checks") or []
+    applicable = [check for check in checks if check.get("applicable", True)]
     failed = [
         {
             "id": check.get("id", "?"),
             "summary": check.get("summary", ""),
             "evidence": _evidence_lines(check.get("evidence")),
         }
-        for check in checks
+        for check in applicable
         if not check.get("passed")
     ]
-    passed = [check.get("id", "?") for check in checks if check.get("passed")]
-    return failed, passed, len(checks)
+    passed = [check.get("id", "?") for check in applicable if check.get("passed")]
+    not_applicable = [
+        {"id": check.get("id", "?"), "reason": _not_applicable_reason(check.get("summary", ""))}
+        for check in checks
+        if not check.get("applicable", True)
+    ]
+    return failed, passed, len(applicable), not_applicable
+
+
+def _not_applicable_reason(summary: str) -> str:
+    """The reason a check does not apply, without the "not applicable: " its summary opens with."""
+    prefix = "not applicable: "
+    return summary[len(prefix) :] if summary.startswith(prefix) else summary
 
 
 def _evidence_lines(evidence: dict[str, Any] | None) -> list[tuple[str, str]]:

@@ -96,7 +96,7 @@ th, td { text-align: left; vertical-align: top; padding: .3rem .5rem;
 pre { background: #f3f5f7; padding: .6rem; overflow-x: auto; white-space: pre-wrap;
       word-break: break-word; margin: .2rem 0; }
 .code pre { white-space: pre; word-break: normal; }
-.pass { color: #1a7f37; } .fail { color: #cf222e; } .muted { color: #6e7781; }
+.pass { color: #1a7f37; } .fail { color: #cf222e; } .muted, .na { color: #6e7781; }
 .counts a { margin-right: 1rem; }
 .flash { padding: .6rem .8rem; border-radius: 4px; margin: 1rem 0; }
 .flash.ok { background: #dafbe1; } .flash.error { background: #ffebe9; }
@@ -506,22 +506,31 @@ def _report_view(report: dict[str, Any]) -> dict[str, Any]:
         parsed = Report.model_validate(report)
     except ValueError:
         return {"valid": False, "raw": report}
-    checks = [
-        {
-            "id": check.id,
-            "passed": check.passed,
-            "summary": check.summary,
-            "numbers": check.numbers,
-            "evidence": _evidence(check.evidence),
-        }
-        for check in parsed.checks
-    ]
+    checks = [_check_view(check) for check in parsed.checks]
     return {
         "valid": True,
         "verdict": parsed.verdict,
         "summary": parsed.summary_line(),
         "checks": checks,
         "seconds": parsed.seconds,
+    }
+
+
+STATE_MARKS = {"pass": "✓", "fail": "✗", "n/a": "n/a"}
+
+
+def _check_view(check: Any) -> dict[str, Any]:
+    """One check for a template: its state (pass, fail or n/a: a check that does not apply is
+    never shown as passed or failed), the mark for that state, and what it says."""
+    return {
+        "id": check.id,
+        "state": check.state,
+        "mark": STATE_MARKS[check.state],
+        "css": {"n/a": "na"}.get(check.state, check.state),
+        "passed": check.passed,
+        "summary": check.summary,
+        "numbers": check.numbers,
+        "evidence": _evidence(check.evidence),
     }
 
 
