@@ -10,6 +10,11 @@ Routes:
     POST /candidates/{id}/try       score an answer against a sample case (in the sandbox)
     POST /candidates/{id}/decide    approve / reject / changes (review.decisions.decide)
     POST /candidates/{id}/merge     land an approval whose merge failed (decisions.merge_again)
+    GET  /audit                     the stored audit rows (`campforge audit`), one per bootcamp:
+                                    filters ?verdict=, ?check= and ?state= (fail, pass, n/a),
+                                    ?source=; counts per verdict and per check
+    GET  /audit/{id}                one bootcamp's audit: its whole self-test report, check by
+                                    check (n/a with the reason), with the evidence
     GET  /login?token=T, POST /login    set the access-token cookie
     GET  /style.css                 the stylesheet (ours and Pygments')
 
@@ -40,6 +45,7 @@ import re
 import sqlite3
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
@@ -58,6 +64,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
+from agent.audit.store import AuditListing
 from agent.novelty import near_label
 from agent.workspace import Workspace
 from review.store import STATUSES, Candidate, QueueStore, UnknownCandidate
@@ -71,6 +78,9 @@ REVIEWER_COOKIE = "campforge_reviewer"
 SAMPLES_PER_DIFFICULTY = 5
 MAX_ID = 2**63 - 1  # SQLite's largest integer
 CandidateId = Annotated[int, PathParameter(ge=1, le=MAX_ID)]
+AuditId = Annotated[int, PathParameter(ge=1, le=MAX_ID)]
+AUDIT_VERDICTS = ("pass", "fail", "unusable", "error")
+AUDIT_STATES = ("fail", "pass", "n/a")
 SAMPLE_INDEX = re.compile(r"[0-9]{1,9}")
 MAX_FLASHES = 1000
 OPEN_PATHS = ("/login", "/style.css")  # reachable without the access token
@@ -86,6 +96,7 @@ body { font: 15px/1.45 system-ui, sans-serif; margin: 0; color: #1d232a; backgro
 header { background: #24292f; color: #fff; padding: .6rem 1.2rem; display: flex; gap: 1.5rem;
          align-items: baseline; }
 header a { color: #fff; font-weight: 600; text-decoration: none; }
+header nav a { font-weight: 400; margin-right: 1rem; }
 header .who { margin-left: auto; opacity: .8; }
 main { padding: 1rem 1.2rem 3rem; max-width: 1200px; }
 h1 { font-size: 1.4rem; } h2 { font-size: 1.15rem; margin-top: 2rem;
@@ -249,6 +260,10 @@ def create_app(
     async def invalid_request(request: Request, error: RequestValidationError) -> Response:
         if any(e.get("loc", ())[:2] == ("path", "candidate_id") for e in error.errors()):
             return await http_error(request, HTTPException(404, _no_such_candidate(request)))
+        if any(e.get("loc", ())[:2] == ("path", "audit_id") for e in error.errors()):
+            given = str(request.path_params.get("audit_id", ""))[:40]
+            message = f"no audit row {given!r}: see the list at /audit"
+            return await http_error(request, HTTPException(404, message))
         fields = ", ".join(".".join(map(str, e.get("loc", ()))) for e in error.errors())
         return render(request, "error.html", 422, status=422, error=f"invalid request: {fields}")
 
@@ -406,6 +421,54 @@ def create_app(
         )
         return response
 
+    audits = AuditListing(workspace.database)
+
+    @app.get("/audit", response_class=HTMLResponse)
+    def audit_rows(
+        request: Request,
+        verdict: str | None = None,
+        check: str | None = None,
+        state: str | None = None,
+        source: str | None = None,
+    ) -> Response:
+        """The stored audit rows, filtered by verdict, by a check's state, and by source."""
+        everything = audits.brief_rows()
+        sources = sorted({row["source"] for row in everything})
+        checks = sorted({c for row in everything for c in row["states"]}, key=_check_order)
+        chosen = _audit_filters(verdict, check, state, source, checks, sources)
+        in_source = [r for r in everything if chosen["source"] in (None, r["source"])]
+        shown = [row for row in in_source if _audit_row_matches(row, chosen)]
+        return render(
+            request,
+            "audit.html",
+            title="audit — campforge review",
+            rows=shown,
+            total=len(in_source),
+            verdicts=_count_verdicts(in_source),
+            check_counts=_count_check_states(in_source, checks),
+            checks=checks,
+            sources=sources,
+            states=AUDIT_STATES,
+            verdict_kinds=AUDIT_VERDICTS,
+            chosen=chosen,
+        )
+
+    @app.get("/audit/{audit_id}", response_class=HTMLResponse)
+    def audit_row(request: Request, audit_id: AuditId) -> Response:
+        """One bootcamp's audit: its verdict and its whole self-test report, check by check."""
+        row = audits.whole_row(audit_id)
+        if row is None:
+            raise HTTPException(404, f"no audit row #{audit_id}: see the list at /audit")
+        report = _report_view(row["report"]) if row.get("report") else None
+        return render(
+            request,
+            "audit_row.html",
+            title=f"audit of {row['name']} — campforge review",
+            row=row,
+            kind=_verdict_kind(row["verdict"]),
+            report=report,
+        )
+
     app.state.store = store
     app.state.samples = samples
     return app
@@ -532,6 +595,68 @@ def _check_view(check: Any) -> dict[str, Any]:
         "numbers": check.numbers,
         "evidence": _evidence(check.evidence),
     }
+
+
+def _verdict_kind(verdict: str) -> str:
+    """ "pass", "fail", "unusable" or "error": the verdict without its reason."""
+    return verdict.split(":", 1)[0].strip()
+
+
+def _check_order(check_id: str) -> tuple[int, str]:
+    """Checks in the self-test's order, unknown ones after them."""
+    from agent.selftest.runner import CHECK_IDS
+
+    return (CHECK_IDS.index(check_id) if check_id in CHECK_IDS else len(CHECK_IDS), check_id)
+
+
+def _audit_filters(
+    verdict: str | None,
+    check: str | None,
+    state: str | None,
+    source: str | None,
+    checks: list[str],
+    sources: list[str],
+) -> dict[str, str | None]:
+    """The audit page's filters, checked: an unknown value is a 400 naming the known ones."""
+    verdict, check, state, source = verdict or None, check or None, state or None, source or None
+    if verdict is not None and verdict not in AUDIT_VERDICTS:
+        raise HTTPException(
+            400, f"unknown verdict {verdict!r}: use one of {', '.join(AUDIT_VERDICTS)}"
+        )
+    if state is not None and state not in AUDIT_STATES:
+        raise HTTPException(400, f"unknown state {state!r}: use one of {', '.join(AUDIT_STATES)}")
+    if check is not None and check not in checks:
+        known = ", ".join(checks) or "none yet"
+        raise HTTPException(
+            400, f"no audited bootcamp has a check {check!r}: known checks: {known}"
+        )
+    if source is not None and source not in sources:
+        raise HTTPException(400, f"no audit of source {source!r} is stored")
+    if state is not None and check is None:
+        raise HTTPException(400, "a check's state needs the check: give check= too")
+    return {"verdict": verdict, "check": check, "state": state or "fail", "source": source}
+
+
+def _audit_row_matches(row: dict[str, Any], chosen: dict[str, str | None]) -> bool:
+    if chosen["verdict"] is not None and _verdict_kind(row["verdict"]) != chosen["verdict"]:
+        return False
+    if chosen["check"] is not None:
+        return row["states"].get(chosen["check"]) == chosen["state"]
+    return True
+
+
+def _count_verdicts(rows: list[dict[str, Any]]) -> list[tuple[str, int]]:
+    counts = Counter(_verdict_kind(row["verdict"]) for row in rows)
+    return [(kind, counts.get(kind, 0)) for kind in AUDIT_VERDICTS]
+
+
+def _count_check_states(rows: list[dict[str, Any]], checks: list[str]) -> list[dict[str, Any]]:
+    """Per check: how many bootcamps it passed, failed, or did not apply to."""
+    counts: dict[str, Counter[str]] = {check: Counter() for check in checks}
+    for row in rows:
+        for check, check_state in row["states"].items():
+            counts[check][check_state] += 1
+    return [{"check": check, **{s: counts[check][s] for s in AUDIT_STATES}} for check in checks]
 
 
 def _evidence(evidence: Any) -> dict[str, Any] | None:

@@ -79,5 +79,59 @@ class AuditStore:
         return [json.loads(row["row"]) for row in found if row["name"] in wanted]
 
 
+# A row without its report, and the (id, passed, applicable) of each check of the report: what
+# a listing needs, taken out by SQLite so that a listing does not parse every report.
+BRIEF = """
+SELECT rowid AS id, source, name, verdict, audited_at, json_remove(row, '$.report') AS brief,
+       (SELECT json_group_array(json_array(json_extract(value, '$.id'),
+                                           json_extract(value, '$.passed'),
+                                           json_extract(value, '$.applicable')))
+        FROM json_each(row, '$.report.checks')) AS states
+FROM audit_results
+"""
+
+
+def check_states(states: str | None) -> dict[str, str]:
+    """Check id -> "pass", "fail" or "n/a", from the listing's `states` column."""
+    found: dict[str, str] = {}
+    for check_id, passed, applicable in json.loads(states or "[]"):
+        if applicable is not None and not applicable:
+            found[str(check_id)] = "n/a"
+        else:
+            found[str(check_id)] = "pass" if passed else "fail"
+    return found
+
+
+class AuditListing(AuditStore):
+    """The stored rows for people to browse (the review web UI's audit page): every row in
+    brief with its checks' states, and one row whole, by its id (its SQLite rowid, which an
+    audit that replaces the row keeps)."""
+
+    def brief_rows(self) -> list[dict[str, Any]]:
+        """Every stored row without its report, with `id`, `audited_at` and `states`."""
+        with self.queue.connection() as db:
+            found = db.execute(BRIEF + " ORDER BY source, name").fetchall()
+        return [
+            {
+                **json.loads(row["brief"]),
+                "id": row["id"],
+                "audited_at": row["audited_at"],
+                "states": check_states(row["states"]),
+            }
+            for row in found
+        ]
+
+    def whole_row(self, row_id: int) -> dict[str, Any] | None:
+        """One stored row with its report, or None."""
+        with self.queue.connection() as db:
+            found = db.execute(
+                "SELECT rowid AS id, row, audited_at FROM audit_results WHERE rowid = ?",
+                (row_id,),
+            ).fetchone()
+        if found is None:
+            return None
+        return {**json.loads(found["row"]), "id": found["id"], "audited_at": found["audited_at"]}
+
+
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds")

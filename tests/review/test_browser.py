@@ -27,6 +27,7 @@ from agent.workspace import Workspace
 from review.store import QueueStore
 from review.web import create_app
 from tests.review.support import make_catalog, offline_spec
+from tests.review.test_audit_page import ESCAPED, SCRIPT, store_sample_audit
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -175,3 +176,26 @@ def test_review_in_the_browser(
     )
     assert QueueStore(workspace.database).get(candidate_id).status == "merged"
     assert (Path(catalog_repo.working_tree_dir) / "catalog" / NAME / "bootcamp.py").exists()
+
+    # the audit page, from the navigation: every stored row, then filtered with the form
+    store_sample_audit(workspace)
+    page.click("#nav-audit")
+    expect(page).to_have_url(server + "/audit")
+    expect(page.locator("tr[data-audit]")).to_have_count(3)
+    expect(page.locator("#audit")).to_contain_text(f"bleak{SCRIPT}")  # shown as text
+    assert ESCAPED not in page.locator("#audit").inner_text()  # escaped once, not twice
+    page.select_option("#audit-filters select[name=check]", "leakage")
+    page.select_option("#audit-filters select[name=state]", "fail")
+    page.click("#audit-filters button")
+    expect(page).to_have_url(re.compile(r"/audit\?.*check=leakage.*state=fail"))
+    expect(page.locator("tr[data-audit]")).to_have_count(1)
+    page.select_option("#audit-filters select[name=check]", "reference")
+    page.select_option("#audit-filters select[name=state]", "n/a")
+    page.click("#audit-filters button")
+    expect(page.locator("tr[data-audit]")).to_have_count(1)
+    page.locator("tr[data-audit] a", has_text="agood").click()
+    expect(page).to_have_url(re.compile(r"/audit/[0-9]+$"))
+    reference = page.locator('tr[data-check="reference"]')
+    expect(reference).to_have_attribute("data-state", "n/a")
+    expect(reference).to_contain_text("not applicable: InternBootcamp modules carry no")
+    expect(page.locator("#verdict")).to_have_text("pass")
