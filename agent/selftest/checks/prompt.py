@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -156,17 +157,26 @@ def _shows(prompt: str, text: str) -> bool:
     """Whether `text` stands in `prompt` as a whole token (not inside a longer number/word)."""
     if not text.strip():
         return False
-    return re.search(rf"(?<![\w.]){re.escape(text)}(?![\w])", prompt) is not None
+    return re.search(_whole(text), prompt) is not None
 
 
 def leakage(ctx: Context) -> CheckResult:
     """The prompt does not contain the answer (more often than it contains other cases' answers,
-    which measures chance: a small number shows up in many prompts)."""
+    which measures chance: a small number shows up in many prompts).
+
+    Where the answer is one of the inputs ("which of these items ...", the largest number of a
+    list) the prompt must show it, among the others: an answer the prompt shows only as one of
+    the options it presents (`presented_as_option`) is not counted as shown."""
     usable = ctx.usable()
     if len(usable) < 2:
         return CheckResult(id="leakage", passed=False, summary="too few usable cases to judge")
     inners = [split_formatted(case.formatted or "")[1].strip() for case in usable]
-    own = [_shows(case.prompt or "", inner) for case, inner in zip(usable, inners, strict=True)]
+    shown = [_shows(case.prompt or "", inner) for case, inner in zip(usable, inners, strict=True)]
+    options = [
+        visible and presented_as_option(case.case, case.prompt or "", inner)
+        for case, inner, visible in zip(usable, inners, shown, strict=True)
+    ]
+    own = [visible and not option for visible, option in zip(shown, options, strict=True)]
     cross = []
     for index, case in enumerate(usable):
         other = next(
@@ -179,7 +189,11 @@ def leakage(ctx: Context) -> CheckResult:
         )
         cross.append(other is not None and _shows(case.prompt or "", other))
     own_share, cross_share = sum(own) / len(own), sum(cross) / len(cross)
-    numbers = {"own_answer_share": round(own_share, 3), "other_answer_share": round(cross_share, 3)}
+    numbers = {
+        "own_answer_share": round(own_share, 3),
+        "other_answer_share": round(cross_share, 3),
+        "answer_as_option_share": round(sum(options) / len(options), 3),
+    }
     if own_share >= MIN_LEAK_SHARE and own_share - cross_share >= MIN_LEAK_MARGIN:
         index = own.index(True)
         case, inner = usable[index], inners[index]
@@ -197,12 +211,78 @@ def leakage(ctx: Context) -> CheckResult:
                 case=case.case, expected=case.solution, got=excerpt, detail={"at": case.label()}
             ),
         )
+    as_option = (
+        f" (besides {sum(options) / len(options):.0%} shown only as one of the options)"
+        if any(options)
+        else ""
+    )
     return CheckResult(
         id="leakage",
         passed=True,
         summary=(
-            f"answers appear in {own_share:.0%} of their prompts, other answers in "
+            f"answers appear in {own_share:.0%} of their prompts{as_option}, other answers in "
             f"{cross_share:.0%}: no leak"
         ),
         numbers=numbers,
     )
+
+
+MAX_OPTIONS = 256  # a longer list is not a set of options a prompt presents
+
+
+def presented_as_option(case: Any, prompt: str, answer: str) -> bool:
+    """Whether the prompt shows `answer` (the answer's text) only as one of several options it
+    presents, so that it does not single the answer out.
+
+    The options are a list in the case's own data holding the answer among at least one other
+    distinct value (scalars, at any depth: "which of these words ...", "the largest of these
+    numbers"). Every option must appear in the prompt, and the answer no more often than some
+    other option: a prompt that also states the answer on its own ("..., the answer is 17")
+    names it more often than the rest, and that is a leak. A value stored only outside such a
+    list (a field holding the answer) is never an option."""
+    counts: dict[str, int] = {}
+
+    def count(text: str) -> int:
+        if text not in counts:
+            counts[text] = len(re.findall(_whole(text), prompt))
+        return counts[text]
+
+    for group in _option_groups(case):
+        if answer not in group or len(group) < 2 or len(group) > MAX_OPTIONS:
+            continue
+        if any(count(option) == 0 for option in group):
+            continue
+        if count(answer) <= max(count(option) for option in group if option != answer):
+            return True
+    return False
+
+
+def _option_groups(value: Any) -> list[set[str]]:
+    """The distinct texts of every list of scalars in `value` (at any depth)."""
+    groups: list[set[str]] = []
+    if isinstance(value, dict):
+        for item in value.values():
+            groups.extend(_option_groups(item))
+    elif isinstance(value, list | tuple):
+        scalars = {_option_text(item) for item in value if _is_scalar(item)}
+        scalars.discard("")
+        if scalars:
+            groups.append(scalars)
+        for item in value:
+            if isinstance(item, list | tuple | dict):
+                groups.extend(_option_groups(item))
+    return groups
+
+
+def _is_scalar(value: Any) -> bool:
+    return isinstance(value, str | int | float) and not isinstance(value, bool)
+
+
+def _option_text(value: Any) -> str:
+    """An option as an answer writes it: text as it is, a number as JSON writes it."""
+    return value.strip() if isinstance(value, str) else json.dumps(value)
+
+
+def _whole(text: str) -> str:
+    """A pattern for `text` as a whole token (as `_shows` looks for it)."""
+    return rf"(?<![\w.]){re.escape(text)}(?![\w])"
