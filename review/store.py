@@ -82,8 +82,16 @@ def create_schema(db: sqlite3.Connection) -> None:
             db.execute(statement)
 
 
+def add_import_columns(db: sqlite3.Connection) -> None:
+    """Version 2: candidates imported from a library (`campforge audit --queue`) carry their
+    provenance (library, version or commit, module, class: JSON) and the companion files their
+    code imports (relative path -> text, JSON); both stay NULL for a drafted candidate."""
+    db.execute("ALTER TABLE candidates ADD COLUMN provenance TEXT")
+    db.execute("ALTER TABLE candidates ADD COLUMN companion TEXT")
+
+
 # MIGRATIONS[n] takes the schema from version n to n + 1 (inside one transaction).
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [create_schema]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [create_schema, add_import_columns]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -119,6 +127,13 @@ class Candidate(BaseModel):
     commit_sha: str | None
     created_at: str
     decided_at: str | None
+    provenance: dict[str, Any] | None = None  # imported from a library: where from
+    companion: dict[str, str] | None = None  # files beside the code: `<module stem>.d/<path>`
+
+    @property
+    def imported(self) -> bool:
+        """Imported from a library by `campforge audit --queue`, not drafted from a spec."""
+        return self.provenance is not None
 
     @property
     def unmerged(self) -> bool:
@@ -190,6 +205,9 @@ class QueueStore:
         """Queue a candidate; the same (thread, attempt) queued again returns the same id."""
         fields = {**fields, "report": json.dumps(fields["report"]), "created_at": now()}
         fields["novelty"] = json.dumps(fields.get("novelty") or {})
+        for key in ("provenance", "companion"):
+            if fields.get(key) is not None:
+                fields[key] = json.dumps(fields[key])
         columns = ", ".join(fields)
         marks = ", ".join("?" for _ in fields)
         with self.connection() as db:
@@ -301,6 +319,8 @@ def _candidate(row: sqlite3.Row) -> Candidate:
     data = dict(row)
     data["report"] = json.loads(data["report"])
     data["novelty"] = json.loads(data["novelty"] or "{}")
+    for key in ("provenance", "companion"):
+        data[key] = json.loads(data[key]) if data.get(key) else None
     return Candidate(**data)
 
 

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 import review.store
 from agent.cli import app
 from agent.dbhealth import backups
-from review.store import QueueStore
+from review.store import SCHEMA_VERSION, QueueStore
 from tests.review.support import make_catalog
 from tests.state.support import (
     DAMAGES,
@@ -57,7 +57,8 @@ def test_a_healthy_workspace_is_exit_0(home: Path) -> None:
 
     assert result.exit_code == 0, result.output
     assert f"ok: {home} (private)" in result.stdout
-    assert f"ok: {home / 'campforge.db'} (schema version 1, {ALL} candidate(s))" in result.stdout
+    queue = f"ok: {home / 'campforge.db'} (schema version {SCHEMA_VERSION}, {ALL} candidate(s))"
+    assert queue in result.stdout
     assert f"ok: {home / 'checkpoints.db'} (2 graph thread(s))" in result.stdout
 
 
@@ -97,7 +98,8 @@ def test_repair_without_a_backup_keeps_the_damaged_file_and_recovers_the_readabl
         assert rows(database) == {i: original[i] for i in recovered}  # whole rows, unchanged
     else:
         assert recovered == [] and "nothing could be read from it" in result.stdout
-    assert f"ok: {database} (schema version 1, {len(recovered)} candidate(s))" in result.stdout
+    queue = f"ok: {database} (schema version {SCHEMA_VERSION}, {len(recovered)} candidate(s))"
+    assert queue in result.stdout
     listed = CliRunner().invoke(app, ["review", "list", "--home", str(home)])
     assert listed.exit_code == 0 and f"{len(recovered)} candidate(s)" in listed.stdout
     assert doctor(home).exit_code == 0
@@ -114,7 +116,7 @@ def test_repair_restores_the_newest_good_backup_taken_before_a_migration(
     migrations = [*review.store.MIGRATIONS, add_a_column]
     monkeypatch.setattr(review.store, "MIGRATIONS", migrations)
     monkeypatch.setattr(review.store, "SCHEMA_VERSION", len(migrations))
-    store = QueueStore(database)  # migrates to version 2, after a backup at version 1
+    store = QueueStore(database)  # migrates one version up, after a backup
     (backup,) = backups(home)
     store.decide(4, "reject", reviewer="ada", notes="after the backup")  # not in the backup
     store.close()
@@ -129,7 +131,7 @@ def test_repair_restores_the_newest_good_backup_taken_before_a_migration(
     restored = QueueStore(database)  # migrates the restored copy again (backing it up first)
     assert restored.get(4).status == "pending" and len(backups(home)) == 2
     with closing(sqlite3.connect(database)) as db:
-        assert db.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION + 1
 
 
 def test_a_damaged_backup_is_passed_over_for_an_older_good_one(
@@ -200,7 +202,6 @@ def test_a_queue_from_a_newer_campforge_is_reported_but_never_repaired(home: Pat
     result = doctor(home, "--repair")
 
     assert result.exit_code == 1
-    assert "schema version 9 is newer than this campforge knows (1): upgrade campforge" in (
-        result.stdout
-    )
+    newer = f"schema version 9 is newer than this campforge knows ({SCHEMA_VERSION})"
+    assert f"{newer}: upgrade campforge" in result.stdout
     assert database.read_bytes() == before and aside_files(home, "campforge.db") == []

@@ -1,7 +1,9 @@
 """The queue's schema version (PRAGMA user_version) and the backup taken before every migration.
 
-Migrations are injected by the tests (today's schema is version 1; there is no real migration
-yet): each is checked to run only once a whole backup of the queue is in `<home>/backups`.
+Migrations are injected by the tests, after today's (`CURRENT`, version 2: version 1 is the
+queue's tables, version 2 adds the columns of imported candidates); each is checked to run only
+once a whole backup of the queue is in `<home>/backups`. The one real migration (1 -> 2) is
+checked on a queue written at version 1.
 """
 
 from __future__ import annotations
@@ -50,6 +52,9 @@ def names_in(path: Path) -> list[str]:
         return [row[0] for row in db.execute("SELECT name FROM candidates ORDER BY id")]
 
 
+CURRENT = 2  # the schema version of this campforge
+
+
 def columns_of(path: Path, table: str = "candidates") -> set[str]:
     with closing(sqlite3.connect(path)) as db:
         return {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
@@ -72,7 +77,7 @@ def home(tmp_path: Path) -> Path:
 def test_a_new_queue_is_at_the_current_version_with_no_backup(home: Path) -> None:
     QueueStore(home / "campforge.db").close()
 
-    assert version_of(home / "campforge.db") == review.store.SCHEMA_VERSION == 1
+    assert version_of(home / "campforge.db") == review.store.SCHEMA_VERSION == CURRENT
     assert backups(home) == []
 
 
@@ -90,7 +95,7 @@ def test_a_queue_from_before_versions_is_backed_up_then_stamped(home: Path) -> N
 
     store = QueueStore(database)
 
-    assert version_of(database) == 1 and [c.name for c in store.list()] == ["old"]
+    assert version_of(database) == CURRENT and [c.name for c in store.list()] == ["old"]
     (backup,) = backups(home)
     assert backup.name.startswith("campforge-0-")
     assert version_of(backup) == 0 and names_in(backup) == ["old"]
@@ -107,7 +112,7 @@ def test_a_migration_runs_only_after_the_queue_is_backed_up(
 
     def add_priority(db: sqlite3.Connection) -> None:
         (backup,) = backups(home)  # already written, whole, at the old version
-        assert version_of(backup) == 1 and names_in(backup) == ["before"]
+        assert version_of(backup) == CURRENT and names_in(backup) == ["before"]
         assert "priority" not in columns_of(backup)
         seen.append(backup)
         db.execute("ALTER TABLE candidates ADD COLUMN priority INTEGER NOT NULL DEFAULT 0")
@@ -115,8 +120,8 @@ def test_a_migration_runs_only_after_the_queue_is_backed_up(
     inject(monkeypatch, add_priority)
     migrated = QueueStore(database)
 
-    assert seen and seen[0].name.startswith("campforge-1-")
-    assert version_of(database) == 2 and "priority" in columns_of(database)
+    assert seen and seen[0].name.startswith(f"campforge-{CURRENT}-")
+    assert version_of(database) == CURRENT + 1 and "priority" in columns_of(database)
     assert [c.name for c in migrated.list()] == ["before"]
     migrated.close()
     QueueStore(database).close()  # at the current version: no second migration, no backup
@@ -139,7 +144,7 @@ def test_a_failed_migration_changes_nothing_and_keeps_the_backup(
     with pytest.raises(RuntimeError, match="halfway"):
         QueueStore(database)
 
-    assert version_of(database) == 1 and "priority" not in columns_of(database)
+    assert version_of(database) == CURRENT and "priority" not in columns_of(database)
     assert names_in(database) == ["kept"] and len(backups(home)) == 1
 
 
@@ -156,9 +161,10 @@ def test_only_the_newest_backups_are_kept(home: Path, monkeypatch: pytest.Monkey
 
     kept = backups(home)
     assert len(kept) == KEEP_BACKUPS
-    # the newest first: taken at versions 7, 6, 5, 4, 3 (the two oldest, at 1 and 2, are gone)
+    # the newest first: taken at versions CURRENT + 6 ... CURRENT + 2 (the two oldest, at
+    # CURRENT and CURRENT + 1, are gone)
     versions = [int(path.name.split("-")[1]) for path in kept]
-    assert versions == list(range(KEEP_BACKUPS + 2, 2, -1))
+    assert versions == list(range(CURRENT + KEEP_BACKUPS + 1, CURRENT + 1, -1))
 
 
 def test_a_queue_from_a_newer_campforge_is_refused_in_one_line(home: Path) -> None:
@@ -174,3 +180,27 @@ def test_a_queue_from_a_newer_campforge_is_refused_in_one_line(home: Path) -> No
     (line,) = result.stderr.strip().splitlines()
     assert str(database) in line and "upgrade campforge" in line
     assert version_of(database) == 9 and backups(home) == []
+
+
+def test_a_version_1_queue_gains_the_columns_of_imported_candidates(home: Path) -> None:
+    database = home / "campforge.db"
+    with closing(sqlite3.connect(database)) as db:  # what campforge wrote at version 1
+        db.executescript(SCHEMA)
+        db.execute(
+            "INSERT INTO candidates (run_id, thread_id, attempt, name, domain, description, "
+            "spec_path, spec_text, spec_hash, code, report, rounds, created_at) VALUES "
+            "('r', 'r/old', 0, 'old', 'd', 'd', 'p', 's', 'h', 'c', ?, 0, 'then')",
+            (json.dumps(PASSING_REPORT),),
+        )
+        db.execute("PRAGMA user_version = 1")
+        db.commit()
+
+    store = QueueStore(database)
+
+    assert version_of(database) == CURRENT
+    assert {"provenance", "companion"} <= columns_of(database)
+    (old,) = store.list()
+    assert old.name == "old" and old.provenance is None and old.companion is None
+    assert not old.imported
+    (backup,) = backups(home)
+    assert backup.name.startswith("campforge-1-") and "provenance" not in columns_of(backup)
