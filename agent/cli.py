@@ -407,6 +407,15 @@ def audit(
     ] = None,
     home: Annotated[Path | None, typer.Option(help="State directory (default .campforge).")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    queue: Annotated[
+        bool,
+        typer.Option(
+            "--queue",
+            help="Put each passing bootcamp into the review queue, with its provenance "
+            "(library, version or commit, module, class); approving it merges it into the "
+            "catalog. Running it again queues nothing twice.",
+        ),
+    ] = False,
 ) -> None:
     """Audit existing bootcamp libraries through the sandboxed self-test: one row per bootcamp
     (verdict, failing checks, evidence, seconds). Results are kept in the workspace's database:
@@ -433,12 +442,17 @@ def audit(
     store = AuditStore(workspace.database)
     settings = core.AUDIT_SETTINGS
     everything: list[dict[str, Any]] = []
+    audited: list[tuple[list[Any], list[dict[str, Any]]]] = []
     try:
         for key, chosen in plan:
             prints = {target.name: target.fingerprint(settings) for target in chosen}
             done = store.done(key, prints)
             todo = [target for target in chosen if target.name not in done]
-            everything += _audit_source(key, chosen, todo, done, store, prints, workers, quiet)
+            rows = _audit_source(key, chosen, todo, done, store, prints, workers, quiet)
+            audited.append((chosen, rows))
+            everything += rows
+        if queue:
+            _queue_passing(store, audited)
     finally:
         store.close()
     if output is not None:
@@ -486,6 +500,32 @@ def _audit_source(
         )
     rows = {**done, **{row["name"]: row for row in fresh}}
     return [rows[target.name] for target in chosen]
+
+
+def _queue_passing(store: Any, audited: list[tuple[list[Any], list[dict[str, Any]]]]) -> None:
+    """`audit --queue`: the passing bootcamps into the review queue, a line each (on stderr, so
+    that --json stays JSON)."""
+    from agent.audit.importing import queue_passing
+
+    outcomes = [
+        outcome for chosen, rows in audited for outcome in queue_passing(store.queue, chosen, rows)
+    ]
+    for outcome in outcomes:
+        where = f" #{outcome.candidate_id}" if outcome.candidate_id is not None else ""
+        style = {"queued": "green", "already queued": "cyan"}.get(outcome.outcome, "yellow")
+        err.print(
+            Text(f"{outcome.name}: ")
+            + Text(f"{outcome.outcome}{where}", style=style)
+            + Text(f" ({outcome.reason})")
+        )
+    queued = sum(outcome.outcome == "queued" for outcome in outcomes)
+    already = sum(outcome.outcome == "already queued" for outcome in outcomes)
+    err.print(
+        f"{queued} passing bootcamp(s) queued for review, {already} already in the queue, "
+        f"{len(outcomes) - queued - already} not queued. Review them with "
+        "`campforge review list` / `campforge review show ID` / `campforge review approve ID`.",
+        highlight=False,
+    )
 
 
 @app.command()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -95,6 +95,8 @@ def show(
         for event in store.events(candidate.id)[-1:]:
             if event.notes:
                 out.print(Text(event.notes, style="yellow"))
+    if candidate.imported:
+        print_provenance(candidate.provenance or {})
     out.print(Text(candidate.spec_text))
     out.rule("code")
     out.print(Syntax(candidate.code, "python", line_numbers=True))
@@ -110,7 +112,7 @@ def show(
         out.print(Text(f"novelty: looks like {where}", style="yellow"))
     out.rule("sample cases")
     try:
-        for sample in sample_cases(candidate.code, samples):
+        for sample in sample_cases(candidate.code, samples, companion=candidate.companion):
             out.print(Text(f"[{sample['difficulty']} seed {sample['seed']}]", style="bold"))
             out.print(Text(str(sample["prompt"])))
             out.print(
@@ -118,6 +120,17 @@ def show(
             )
     except SampleError as error:
         out.print(Text(str(error), style="red"))
+
+
+PROVENANCE_SHOWN = ("library", "version", "module", "class", "answer_key")
+
+
+def print_provenance(provenance: dict[str, Any]) -> None:
+    """Where an imported candidate came from, one field a line (the library's text as text)."""
+    out.print(Text("imported from a library", style="bold"))
+    for key in PROVENANCE_SHOWN:
+        if provenance.get(key) is not None:
+            out.print(Text(f"  {key}: ") + Text(str(provenance[key])))
 
 
 def _decide(

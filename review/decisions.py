@@ -8,6 +8,10 @@ into: `review.merge.merge_target`), so a decision that cannot be carried out is 
 nothing changed. Once recorded it is never lost: if resuming fails or the process
 dies, `campforge draft` resumes the thread with the recorded decision, and an approval whose
 merge failed stays approved until `campforge review merge ID` (`merge_again`) lands it.
+
+A candidate imported from a library (`campforge audit --queue`) has no graph thread: approving it
+merges it directly (`review.merge.merge_candidate`), rejecting it ends it, and changes are
+refused (there is no spec to draft again: reject it, or fix the module and audit it again).
 """
 
 from __future__ import annotations
@@ -50,6 +54,8 @@ def decide(
         raise ValueError(f"candidate #{candidate_id} is already {status}: {hint}")
     if action == "approve":
         _ensure_merge_target()
+    if candidate.imported:
+        return _decide_imported(store, candidate, action, reviewer, notes)
     spec = _spec_of(candidate)
     # Open the graph's checkpoints and find the waiting thread before recording anything: a
     # decision that cannot be carried out is refused with nothing changed.
@@ -81,11 +87,42 @@ def merge_again(
         )
     who = str(parse_reviewer(reviewer or candidate.reviewer or ""))
     _ensure_merge_target()
+    if candidate.imported:
+        return _merge_imported(store, candidate, who)
     pipeline = _pipeline(workspace, candidate)
     try:
         return pipeline.finish_merge(_spec_of(candidate), candidate_id, who)
     finally:
         pipeline.close()
+
+
+def _decide_imported(
+    store: QueueStore, candidate: Candidate, action: str, reviewer: str, notes: str | None
+) -> SpecOutcome:
+    """Record a decision on an imported candidate and carry it out (no graph thread)."""
+    if action == "changes":
+        raise ValueError(
+            f"candidate #{candidate.id} was imported from a library, not drafted from a spec: "
+            "there is nothing to draft again; reject it, or fix the module and run "
+            "`campforge audit SOURCE --queue` again"
+        )
+    store.decide(candidate.id, action, reviewer=reviewer, notes=notes)
+    if action == "reject":
+        return SpecOutcome(
+            candidate.name, candidate.spec_path, "rejected", notes or "rejected", candidate.id
+        )
+    return _merge_imported(store, candidate, reviewer)
+
+
+def _merge_imported(store: QueueStore, candidate: Candidate, reviewer: str) -> SpecOutcome:
+    """Merge an approved import; a failure leaves it approved, with the reason in its history
+    (as the graph's merge step does), for `campforge review merge`."""
+    from review.merge import merge_for_graph
+
+    merged = merge_for_graph(store)(candidate.id, reviewer)
+    return SpecOutcome(
+        candidate.name, candidate.spec_path, merged["outcome"], merged["reason"], candidate.id
+    )
 
 
 def _ensure_merge_target() -> None:

@@ -11,6 +11,12 @@ reviewer, self-test summary, candidate); the index entry carries the same fields
 queue reaches the written files only as data: the package docstring through `agent.pyliteral`,
 the index as JSON, the reviewer checked by `review.identity` before anything is written.
 
+A candidate imported from a library (`campforge audit --queue`, `Candidate.imported`) lands the
+same way, with its companion files as `<name>/bootcamp.d/` beside `<name>/bootcamp.py` (the
+adapter finds them there, so the package needs nothing of the library), its provenance
+(library, version, module, class) in the index entry and as trailers, and its self-test re-run
+as the audit ran it (the parts it lacks, e.g. difficulty levels, reported not applicable).
+
 A merge that dies half-way (SIGKILL, a full disk) is finished or undone by the next merge into
 that catalog: a journal file in the git directory names the candidate being merged, and a
 commit whose `Campforge-Candidate:` trailer names the candidate proves that it landed.
@@ -198,17 +204,20 @@ def _refuse_unsafe(repo: git.Repo, directory: Path, candidate: Candidate) -> Non
 def _selftest_again(candidate: Candidate, selftest: Callable[[Path, Any], Any] | None) -> Any:
     from agent.selftest import run_selftest
 
-    spec = next(
-        (
-            spec
-            for spec in parse_specs(candidate.spec_text, candidate.spec_path)
-            if spec.name == candidate.name
-        ),
-        None,
-    )
+    spec = None
+    if not candidate.imported:
+        spec = next(
+            (
+                spec
+                for spec in parse_specs(candidate.spec_text, candidate.spec_path)
+                if spec.name == candidate.name
+            ),
+            None,
+        )
     with tempfile.TemporaryDirectory(prefix="campforge-merge-") as scratch:
-        module = Path(scratch) / f"{candidate.name}.py"
-        module.write_text(candidate.code, encoding="utf-8")
+        module = write_module(Path(scratch), candidate.name, candidate)
+        if selftest is None and candidate.imported:
+            selftest = _imported_selftest(candidate)
         report = (selftest or (lambda path, spec: run_selftest(path, spec=spec)))(module, spec)
     if report.verdict != "pass":
         raise MergeError(
@@ -216,6 +225,40 @@ def _selftest_again(candidate: Candidate, selftest: Callable[[Path, Any], Any] |
             "not merged"
         )
     return report
+
+
+def write_module(directory: Path, stem: str, candidate: Candidate) -> Path:
+    """The candidate's code as `<directory>/<stem>.py`, with its companion files (if any) in
+    `<stem>.d/`, where the code finds them; the module's path."""
+    module = directory / f"{stem}.py"
+    module.write_text(candidate.code, encoding="utf-8")
+    for relative, text in (candidate.companion or {}).items():
+        path = _inside(directory / f"{stem}.d", relative)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return module
+
+
+def _inside(root: Path, relative: str) -> Path:
+    """`root / relative`, refused when `relative` would leave `root` (the queue's text is data)."""
+    parts = Path(relative).parts
+    if not parts or Path(relative).is_absolute() or any(p in ("..", ".", "") for p in parts):
+        raise MergeError(f"the candidate's companion file {relative!r} is not a plain path")
+    return root.joinpath(*parts)
+
+
+def _imported_selftest(candidate: Candidate) -> Callable[[Path, Any], Any]:
+    """The self-test as the audit ran it: its settings (and sample size), and the parts the
+    library's bootcamp lacks reported not applicable."""
+    from dataclasses import replace
+
+    from agent.audit.core import AUDIT_SETTINGS
+    from agent.selftest import run_selftest
+
+    provenance = candidate.provenance or {}
+    settings = replace(AUDIT_SETTINGS, cases=int(provenance.get("cases") or AUDIT_SETTINGS.cases))
+    lacks = {str(k): str(v) for k, v in (provenance.get("lacks") or {}).items()}
+    return lambda path, spec: run_selftest(path, settings=settings, lacks=lacks)
 
 
 def _write_files(
@@ -226,8 +269,12 @@ def _write_files(
     target = directory / candidate.name
     target.mkdir()
     class_name, kind = _class_facts(candidate.code)
+    written = []
+    if candidate.companion:
+        write_module(target, "bootcamp", candidate)
+        written = sorted(path for path in (target / "bootcamp.d").rglob("*") if path.is_file())
     files = {
-        "__init__.py": package_docstring(candidate.name, reviewer),
+        "__init__.py": package_docstring(candidate.name, reviewer, candidate.provenance),
         "bootcamp.py": candidate.code,
         "spec.md": candidate.spec_text.rstrip() + "\n",
         "selftest.json": report.model_dump_json(indent=2) + "\n",
@@ -235,7 +282,6 @@ def _write_files(
             candidate.name, class_name, _module_name(directory, candidate.name)
         ),
     }
-    written = []
     for filename, text in files.items():
         (target / filename).write_text(text, encoding="utf-8")
         written.append(target / filename)
@@ -247,19 +293,39 @@ def _write_files(
         domain=candidate.domain,
         description=candidate.description,
         answer_kind=kind,
-        provenance=catalog.Provenance(
-            source="generated",
-            spec_hash=candidate.spec_hash,
-            model=candidate.model,
-            prompt_version=candidate.prompt_version,
-            rounds=candidate.rounds,
-            reviewer=str(reviewer),
-            selftest=report.summary_line(),
-            added=datetime.now(UTC).date().isoformat(),
-        ),
+        provenance=_catalog_provenance(candidate, report, reviewer),
     )
     written.append(catalog.write_index(index, directory))
     return written
+
+
+IMPORT_FIELDS = ("library", "version", "module", "class")  # an import's provenance, as data
+
+
+def _catalog_provenance(candidate: Candidate, report: Any, reviewer: Reviewer) -> Any:
+    """The index entry's provenance: a drafted candidate's spec, model and rounds, or an
+    imported one's library, version, module and class."""
+    added = datetime.now(UTC).date().isoformat()
+    if candidate.imported:
+        origin = candidate.provenance or {}
+        return catalog.Provenance(
+            source="imported",
+            spec_hash=candidate.spec_hash,
+            reviewer=str(reviewer),
+            selftest=report.summary_line(),
+            added=added,
+            extra={key: str(origin.get(key, "")) for key in IMPORT_FIELDS},
+        )
+    return catalog.Provenance(
+        source="generated",
+        spec_hash=candidate.spec_hash,
+        model=candidate.model,
+        prompt_version=candidate.prompt_version,
+        rounds=candidate.rounds,
+        reviewer=str(reviewer),
+        selftest=report.summary_line(),
+        added=added,
+    )
 
 
 def _module_name(directory: Path, name: str) -> str:
@@ -288,8 +354,12 @@ def _class_facts(code: str) -> tuple[str, str]:
     raise MergeError("the candidate defines no Bootcamp subclass")
 
 
-def package_docstring(name: str, reviewer: Reviewer) -> str:
+def package_docstring(name: str, reviewer: Reviewer, imported: dict[str, Any] | None = None) -> str:
     """The merged package's `__init__.py`: its docstring and nothing else."""
+    if imported is not None:
+        origin = ", ".join(f"{key} {imported.get(key, '')}" for key in IMPORT_FIELDS)
+        text = f"{name}: imported by campforge ({origin}), reviewed by {reviewer}."
+        return pyliteral.docstring(text) + "\n"
     return pyliteral.docstring(f"{name}: generated by campforge, reviewed by {reviewer}.") + "\n"
 
 
@@ -297,11 +367,8 @@ def _commit(
     repo: git.Repo, written: list[Path], candidate: Candidate, report: Any, reviewer: Reviewer
 ) -> str:
     repo.index.add([str(path) for path in written])
-    trailers = {
-        "Campforge-Spec-Hash": candidate.spec_hash,
-        "Campforge-Model": candidate.model or "none (offline spec)",
-        "Campforge-Prompt-Version": candidate.prompt_version or "none",
-        "Campforge-Rounds": str(candidate.rounds),
+    trailers = _origin_trailers(candidate)
+    trailers |= {
         "Campforge-Reviewer": str(reviewer),
         "Campforge-Selftest": report.summary_line(),
         "Campforge-Candidate": f"{candidate.run_id}#{candidate.id}",
@@ -313,6 +380,25 @@ def _commit(
     )
     author = git.Actor(reviewer.name, reviewer.git_email)
     return repo.index.commit(message, author=author, committer=author).hexsha
+
+
+def _origin_trailers(candidate: Candidate) -> dict[str, str]:
+    """Where the candidate came from, as commit trailers."""
+    if candidate.imported:
+        origin = candidate.provenance or {}
+        return {
+            "Campforge-Source": "imported",
+            "Campforge-Library": str(origin.get("library", "")),
+            "Campforge-Library-Version": str(origin.get("version", "")),
+            "Campforge-Module": str(origin.get("module", "")),
+            "Campforge-Class": str(origin.get("class", "")),
+        }
+    return {
+        "Campforge-Spec-Hash": candidate.spec_hash,
+        "Campforge-Model": candidate.model or "none (offline spec)",
+        "Campforge-Prompt-Version": candidate.prompt_version or "none",
+        "Campforge-Rounds": str(candidate.rounds),
+    }
 
 
 def _one_paragraph(text: str) -> str:

@@ -18,10 +18,18 @@ class SampleError(RuntimeError):
     """The candidate could not produce samples (it crashed, hung or failed to load)."""
 
 
-def _with_sandbox(code: str, work: Any) -> Any:
+def _with_sandbox(code: str, work: Any, companion: dict[str, str] | None = None) -> Any:
+    """Run `work` on a sandbox over `code`, with its companion files (relative path -> text,
+    an imported candidate's) in `candidate.d/` beside it, where the code finds them."""
     with tempfile.TemporaryDirectory(prefix="campforge-review-") as scratch:
         module = Path(scratch) / "candidate.py"
         module.write_text(code, encoding="utf-8")
+        for relative, text in (companion or {}).items():
+            path = Path(scratch, "candidate.d", relative).resolve()
+            if not path.is_relative_to(Path(scratch, "candidate.d").resolve()):
+                raise SampleError(f"the companion file {relative!r} is not a plain path")
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
         try:
             with Sandbox(module, call_timeout=10.0) as sandbox:
                 return work(sandbox)
@@ -33,7 +41,9 @@ def _values(items: list[dict[str, Any]]) -> list[Any]:
     return [item["value"] if item.get("ok") else None for item in items]
 
 
-def sample_cases(code: str, per_difficulty: int = 5) -> list[dict[str, Any]]:
+def sample_cases(
+    code: str, per_difficulty: int = 5, companion: dict[str, str] | None = None
+) -> list[dict[str, Any]]:
     """`per_difficulty` cases per difficulty: prompt, reference answer, response, score."""
 
     def work(sandbox: Sandbox) -> list[dict[str, Any]]:
@@ -70,10 +80,12 @@ def sample_cases(code: str, per_difficulty: int = 5) -> list[dict[str, Any]]:
                 )
         return samples
 
-    return _with_sandbox(code, work)
+    return _with_sandbox(code, work, companion)
 
 
-def try_answer(code: str, case: dict[str, Any], response: str) -> dict[str, Any]:
+def try_answer(
+    code: str, case: dict[str, Any], response: str, companion: dict[str, str] | None = None
+) -> dict[str, Any]:
     """What the candidate extracts from `response` for `case`, and the score it gives."""
 
     def work(sandbox: Sandbox) -> dict[str, Any]:
@@ -85,4 +97,4 @@ def try_answer(code: str, case: dict[str, Any], response: str) -> dict[str, Any]
             "error": None if scored.get("ok") else scored.get("error", {}).get("message"),
         }
 
-    return _with_sandbox(code, work)
+    return _with_sandbox(code, work, companion)

@@ -334,7 +334,11 @@ def create_app(
             samples=cases,
             samples_error=samples_error,
             tried=tried,
-            decisions=DECISIONS,
+            decisions={
+                action: label
+                for action, label in DECISIONS.items()
+                if not (candidate.imported and action == "changes")  # no spec to redraft
+            },
             events=events,
             merge_failure=next(
                 (e.notes for e in reversed(events) if (e.notes or "").startswith("merge failed")),
@@ -367,8 +371,8 @@ def create_app(
         sample = cases[index]
         tried: dict[str, Any] = {"index": index, "sample": sample, "response": response_text}
         try:
-            code, case = candidate.code, sample["case"]
-            tried.update(await run_in_threadpool(try_answer, code, case, response_text))
+            code, case, companion = candidate.code, sample["case"], candidate.companion
+            tried.update(await run_in_threadpool(try_answer, code, case, response_text, companion))
         except SampleError as failure:
             tried["error"] = str(failure)
         return await run_in_threadpool(candidate_page, request, candidate, tried)
@@ -492,7 +496,9 @@ class _SampleCache:
             if key in self._cache:
                 return self._cache[key], None
             try:
-                cases = sample_cases(candidate.code, SAMPLES_PER_DIFFICULTY)
+                cases = sample_cases(
+                    candidate.code, SAMPLES_PER_DIFFICULTY, companion=candidate.companion
+                )
             except SampleError as error:
                 return [], str(error)
             self._cache[key] = cases
