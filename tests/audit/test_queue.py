@@ -26,8 +26,9 @@ from agent.workspace import Workspace
 from review.identity import parse_reviewer
 from review.merge import package_docstring
 from review.store import QueueStore
-from review.web import create_app
+from review.web import CSRF_FIELD, create_app
 from tests.review.support import make_catalog
+from tests.review.test_web import csrf_of
 
 LIBRARY = Path(__file__).resolve().parent / "internbootcamp"
 MODULE = "aalmostarithmeticalprogression"  # passes, its answer stored under "ans"
@@ -203,6 +204,26 @@ def test_the_web_page_of_an_import_shows_its_provenance_and_samples(
     assert table.count("<td>1.0</td>") == 15
     assert 'value="changes"' not in html  # an import has no spec to draft again
     assert 'value="approve"' in html and 'value="reject"' in html
+
+
+def test_approving_an_import_in_the_web_ui_merges_it(
+    tmp_path: Path, audited: tuple[core.Target, dict], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target, row = audited
+    repo, catalog_dir = make_catalog(tmp_path / "catalog-repo")
+    monkeypatch.setenv("CAMPFORGE_CATALOG", str(catalog_dir))
+    monkeypatch.delenv("OPENAI_BASE_URL", raising=False)
+    workspace = Workspace.open(tmp_path / "home")
+    [outcome] = importing.queue_passing(QueueStore(workspace.database), [target], [row])
+    client = TestClient(create_app(workspace))
+    response = client.post(
+        f"/candidates/{outcome.candidate_id}/decide",
+        data={CSRF_FIELD: csrf_of(client), "action": "approve", "reviewer": "Ada"},
+    )
+    assert response.status_code == 200
+    assert f"merged as {NAME} in {repo.head.commit.hexsha[:12]}" in response.text
+    assert "Campforge-Library: internbootcamp" in repo.head.commit.message
+    assert (catalog_dir / NAME / "bootcamp.d" / f"{NAME}_support.py").is_file()
 
 
 def test_changes_are_refused_for_an_import_and_reject_needs_no_graph(
