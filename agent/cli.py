@@ -15,6 +15,7 @@ from typing import Annotated, Any
 
 import click
 import typer
+from rich import box
 from rich.console import Console
 from rich.progress import (
     BarColumn,
@@ -345,9 +346,15 @@ def _calibration_settings(
 
 def _print_calibration(result: Any) -> None:
     """One bootcamp's calibration: a table per difficulty, then its flags."""
-    table = Table(title=f"{result.name} against {result.model}", title_justify="left")
-    for column in ("difficulty", "accuracy", "95% interval", "n", "right", "wrong",
-                   "no answer", "errors", "tokens"):  # fmt: skip
+    table = Table(
+        title=f"{result.name} against {result.model}",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+        collapse_padding=True,  # fits 80 columns
+    )
+    for column in ("difficulty", "accuracy", "95% CI", "n", "right", "wrong", "no answer",
+                   "failed", "tokens"):  # fmt: skip
         table.add_column(column, justify="left" if column == "difficulty" else "right")
     for preset in result.presets:
         low, high = preset.interval
