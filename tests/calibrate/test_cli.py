@@ -134,13 +134,14 @@ def test_a_killed_calibration_resumes_without_resending_a_finished_request(sum_c
         before = len(server.requests)
         with TranscriptStore(home / "campforge.db") as transcripts:
             answered = {
-                json.dumps(e["messages"])
-                for e in sum((transcripts.exchanges(run) for run in _runs(home)), [])
+                json.dumps(e["messages"], sort_keys=True)
+                for run in _runs(home)
+                for e in transcripts.exchanges(run)
                 if e["response"] is not None
             }
         assert 10 <= len(answered) < 30 and before < 30
         second = cli(args, env, tmp_path)
-        resent = [json.dumps(r["messages"]) for r in server.requests[before:]]
+        resent = [json.dumps(r["messages"], sort_keys=True) for r in server.requests[before:]]
     assert second.returncode == 0, second.stdout + second.stderr
     assert not answered & set(resent)  # nothing answered before the kill was sent again
     assert len(answered) + len(resent) >= 30
@@ -167,7 +168,7 @@ def calibrated(accuracy: dict[str, float]) -> dict:
             "wrong": 30 - round(share * 30),
             "no_answer": 0,
             "tokens": 900,
-        }  # fmt: skip
+        }
         for level, share in accuracy.items()
     }
     return {"model": "solver-7b", "date": "2026-01-02", "difficulties": presets}
