@@ -26,8 +26,8 @@ from __future__ import annotations
 import hashlib
 import math
 import threading
-from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
@@ -211,6 +211,7 @@ class Subject(Protocol):
     """A bootcamp as calibration uses it: wherever its code runs."""
 
     name: str
+    batch: int  # cases made per call (1: each request can go as soon as its case is made)
 
     def difficulties(self) -> list[str]: ...
 
@@ -224,6 +225,8 @@ class Subject(Protocol):
 class CatalogSubject:
     """A catalog bootcamp, run in this process like `campforge generate` runs it (catalog code is
     reviewed before it is merged; candidates never take this path)."""
+
+    batch = 1  # a call costs nothing here: send each case as soon as it is made
 
     def __init__(self, name: str) -> None:
         self.name = name
@@ -288,73 +291,89 @@ def run_id_for(model: str, base_url: str, seed: int, temperature: float, max_tok
     return "calibrate-" + hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
-def plan_requests(
-    subject: Subject,
-    difficulties: Sequence[str],
-    n: int,
-    *,
-    seed: int,
-    key_prefix: str,
-) -> tuple[list[PresetResult], list[_Request]]:
-    """The cases to send, per difficulty: case i of a difficulty has the seed `campforge
-    generate` gives record i, its prompt goes alone as the user message (as trainers send it),
-    and its key names the case and its prompt's hash."""
-    from generated_bootcamps.export import record_seed  # pyarrow: imported only when used
-
-    presets, requests = [], []
-    for level in difficulties:
-        preset = PresetResult(level, requested=n)
-        presets.append(preset)
-        seeds = [record_seed(seed, subject.name, level, index) for index in range(n)]
-        cases = subject.cases(level, seeds)
-        for index, (case, prompt) in enumerate(zip(cases, subject.prompts(cases), strict=True)):
-            digest = hashlib.sha256(prompt.encode()).hexdigest()[:12]
-            requests.append(
-                _Request(
-                    preset,
-                    case,
-                    [{"role": "user", "content": prompt}],
-                    f"{key_prefix}{subject.name}/{level}/{index}/{digest}",
-                    f"calibrate {subject.name} {level}",
-                )
+def plan_batches(
+    subject: Subject, preset: PresetResult, *, seed: int, key_prefix: str
+) -> Iterator[list[_Request]]:
+    """The requests of one difficulty, `subject.batch` cases at a time (so the first ones can be
+    sent while the rest are made): case i has the seed `campforge generate` gives record i, its
+    prompt goes alone as the user message (as trainers send it), and its key names the case and
+    its prompt's hash."""
+    level, n = preset.difficulty, preset.requested
+    for start in range(0, n, max(1, subject.batch)):
+        indexes = range(start, min(n, start + max(1, subject.batch)))
+        cases = subject.cases(level, [record_seed(seed, subject.name, level, i) for i in indexes])
+        prompts = subject.prompts(cases)
+        yield [
+            _Request(
+                preset,
+                case,
+                [{"role": "user", "content": prompt}],
+                f"{key_prefix}{subject.name}/{level}/{index}/{_digest(prompt)}",
+                f"calibrate {subject.name} {level}",
             )
-    return presets, requests
+            for index, case, prompt in zip(indexes, cases, prompts, strict=True)
+        ]
 
 
-def send_all(
-    client: LLMClient,
-    requests: list[_Request],
-    *,
-    concurrency: int,
-    on_done: Callable[[], None] = lambda: None,
-) -> str | None:
-    """Send every request, `concurrency` at once. A request that fails is recorded on it and the
-    rest go on; the endpoint staying down or the token budget running out stops the rest (they
-    stay unsent, with reply None). Returns why it stopped early, or None."""
-    stop = threading.Event()
-    stopped: list[str] = []
+def record_seed(seed: int, name: str, difficulty: str | None, index: int) -> int:
+    """`generated_bootcamps.export.record_seed`, without importing export (and pyarrow, half a
+    second): case i here is record i of `campforge generate` (tests/calibrate hold them equal)."""
+    key = f"{seed}\x1f{name}\x1f{difficulty or ''}\x1f{index}".encode()
+    return int.from_bytes(hashlib.blake2b(key, digest_size=8).digest(), "big") >> 1
 
-    def send(request: _Request) -> None:
-        if stop.is_set():
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
+class Sender:
+    """Sends requests on a pool, `concurrency` at once, as they are submitted. A request that
+    fails is recorded on it and the rest go on; the endpoint staying down or the token budget
+    running out stops the rest (they stay unsent, with reply None): `stopped` says why."""
+
+    def __init__(
+        self, client: LLMClient, concurrency: int, on_done: Callable[[], None] = lambda: None
+    ) -> None:
+        self.client, self.on_done = client, on_done
+        self.pool = ThreadPoolExecutor(max(1, concurrency), thread_name_prefix="calibrate")
+        self.stop = threading.Event()
+        self.reasons: list[str] = []
+        self.futures: list[Future[None]] = []
+
+    @property
+    def stopped(self) -> str | None:
+        return self.reasons[0] if self.reasons else None
+
+    def submit(self, requests: Sequence[_Request]) -> None:
+        self.futures += [self.pool.submit(self._send, request) for request in requests]
+
+    def finish(self) -> None:
+        """Wait for every request submitted, then release the pool."""
+        try:
+            for future in self.futures:
+                future.result()
+        finally:
+            self.pool.shutdown(cancel_futures=True)
+
+    def _send(self, request: _Request) -> None:
+        if self.stop.is_set():
             return
         try:
-            completion = client.complete(request.messages, key=request.key, purpose=request.purpose)
+            completion = self.client.complete(
+                request.messages, key=request.key, purpose=request.purpose
+            )
         except (LLMUnavailable, TokenBudgetExceeded) as error:
-            stop.set()
-            stopped.append(str(error))
+            self.stop.set()
+            self.reasons.append(str(error))
             request.error = str(error)
             return
         except LLMError as error:  # rejected or malformed: this request only
             request.error = str(error)
             return
         finally:
-            on_done()
+            self.on_done()
         request.reply = completion.text
         request.tokens = completion.prompt_tokens + completion.completion_tokens
-
-    with ThreadPoolExecutor(max(1, concurrency)) as pool:
-        list(pool.map(send, requests))
-    return stopped[0] if stopped else None
 
 
 def tally(subject: Subject, requests: list[_Request]) -> None:
@@ -402,18 +421,29 @@ def calibrate(
     on_planned: Callable[[int], None] = lambda total: None,
     on_done: Callable[[], None] = lambda: None,
 ) -> list[BootcampResult]:
-    """Calibrate every subject against the client's model: one pool of requests across them all
-    (so a slow bootcamp does not leave the endpoint idle), then score each reply."""
+    """Calibrate every subject against the client's model: one pool of requests across them all,
+    each difficulty's requests sent as soon as its cases are made (making cases can be slow: it
+    overlaps the requests already in flight), then score each reply."""
     planned = []
-    for subject in subjects:
-        levels = select_difficulties(subject.difficulties(), settings.difficulty)
-        presets, requests = plan_requests(
-            subject, levels, settings.n, seed=settings.seed, key_prefix=key_prefix
-        )
-        planned.append((subject, presets, requests))
-    every = [request for _, _, requests in planned for request in requests]
-    on_planned(len(every))
-    stopped = send_all(client, every, concurrency=settings.concurrency, on_done=on_done)
+    sender = Sender(client, settings.concurrency, on_done)
+    total = 0
+    try:
+        for subject in subjects:
+            levels = select_difficulties(subject.difficulties(), settings.difficulty)
+            presets = [PresetResult(level, requested=settings.n) for level in levels]
+            requests = []
+            for preset in presets:
+                for batch in plan_batches(
+                    subject, preset, seed=settings.seed, key_prefix=key_prefix
+                ):
+                    requests += batch
+                    sender.submit(batch)
+                    total += len(batch)
+                    on_planned(total)
+            planned.append((subject, presets, requests))
+    finally:
+        sender.finish()
+    stopped = sender.stopped
     results = []
     for subject, presets, requests in planned:
         tally(subject, requests)

@@ -44,6 +44,8 @@ class CalibrationUnusable(Exception):
 class SandboxSubject:
     """A candidate bootcamp as calibration uses it, every call made in its sandbox."""
 
+    batch = 256  # each call is a round trip to the sandbox: a difficulty's cases at once
+
     def __init__(self, sandbox: Sandbox, name: str) -> None:
         self.sandbox, self.name = sandbox, name
         self.presets: dict[str, Any] = dict(sandbox.describe().get("difficulties") or {})

@@ -305,7 +305,7 @@ def calibrate(
             subjects,
             client,
             settings,
-            on_planned=lambda total: progress.update(task, total=total),
+            on_planned=lambda total: progress.update(task, total=total),  # grows as planned
             on_done=lambda: progress.advance(task),
         )
         spent = client.tokens_used - spent_before

@@ -142,3 +142,16 @@ def test_an_endpoint_that_stays_down_stops_the_run_with_a_clear_reason(sum_catal
     assert not result.complete and "still failing after 3 attempts: HTTP 503" in result.stopped
     assert asked < 15 * 3  # it stopped asking: not every case was tried three times
     assert sum(p.skipped for p in result.presets) > 0
+
+
+def test_case_i_of_a_difficulty_is_record_i_of_campforge_generate(sum_catalog):
+    from agent.calibrate import PresetResult, plan_batches
+    from generated_bootcamps.export import Chunk, make_records
+
+    subject = CatalogSubject("sum_pair")
+    for level in LEVELS:
+        preset = PresetResult(level, requested=6)
+        sent = [r for batch in plan_batches(subject, preset, seed=3, key_prefix="") for r in batch]
+        records = list(make_records(Chunk("sum_pair", level, 3, 0, 6, 0, "jsonl")))
+        assert [r.case for r in sent] == [record["ground_truth"] for record in records]
+        assert [r.messages[-1]["content"] for r in sent] == [rec["prompt"] for rec in records]
