@@ -15,6 +15,7 @@ from typing import Annotated, Any
 
 import click
 import typer
+from rich import box
 from rich.console import Console
 from rich.progress import (
     BarColumn,
@@ -117,6 +118,7 @@ def catalog_show(
     out.print(f"defaults: {cls.defaults}", highlight=False)
     for level, overrides in cls.difficulties.items():
         out.print(f"  {level}: {overrides}", highlight=False)
+    _print_stored_calibration(entry)
     out.rule(f"sample case ({difficulty}, seed {seed})")
     out.print(cls.prompt(case), markup=False, highlight=False)
     out.rule("reference answer")
@@ -153,6 +155,13 @@ def generate(
         int | None, typer.Option(help="Worker processes (default: all cores).")
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    band: Annotated[
+        str | None,
+        typer.Option(
+            help="LOW,HIGH: skip (bootcamp, difficulty) pairs whose stored calibration accuracy "
+            "is outside it (`campforge calibrate`); pairs with none are kept."
+        ),
+    ] = None,
 ) -> None:
     """Write training data: JSONL {data_source, prompt, ground_truth, difficulty, seed}, JSONL for
     OpenRLHF, or parquet in verl's layout."""
@@ -164,7 +173,8 @@ def generate(
     if count < 0:
         raise fail("--count must be >= 0")
     try:  # an unknown bootcamp or difficulty: one line, before any work
-        total = count * sum(len(export.difficulties_of(name, difficulty)) for name in selected)
+        plan = _within_band(selected, difficulty, band) if band is not None else difficulty
+        total = count * sum(len(export.difficulties_of(name, plan)) for name in selected)
     except ValueError as error:
         raise fail(str(error)) from None
     started = time.perf_counter()
@@ -184,7 +194,7 @@ def generate(
                 selected,
                 count,
                 output,
-                difficulty=difficulty,
+                difficulty=plan,
                 seed=seed,
                 format=format,  # type: ignore[arg-type]
                 workers=workers,
@@ -200,6 +210,215 @@ def generate(
             f"in {seconds:.1f} s ({written / max(seconds, 1e-9):,.0f} records/s)",
             highlight=False,
         )
+
+
+@app.command()
+def calibrate(
+    names: Annotated[
+        list[str] | None, typer.Argument(help="Catalog bootcamps to calibrate (or --all).")
+    ] = None,
+    all_: Annotated[bool, typer.Option("--all", help="Every bootcamp in the catalog.")] = False,
+    model: Annotated[
+        str | None, typer.Option(help="The solver model at the endpoint (required).")
+    ] = None,
+    n: Annotated[int, typer.Option("--n", "-n", help="Cases per bootcamp and difficulty.")] = 30,
+    difficulty: Annotated[
+        str, typer.Option(help="The presets to calibrate: all, one, or several (easy,hard).")
+    ] = "all",
+    band: Annotated[
+        str, typer.Option(help="LOW,HIGH: the accuracy a preset should have; outside is flagged.")
+    ] = "0.03,0.85",
+    concurrency: Annotated[int, typer.Option(help="Requests in flight at once.")] = 8,
+    token_budget: Annotated[
+        int | None,
+        typer.Option(help="Send no new request after this many tokens (counted across resumes)."),
+    ] = None,
+    base_url: Annotated[
+        str | None, typer.Option(help="OpenAI-compatible endpoint (default $OPENAI_BASE_URL).")
+    ] = None,
+    max_tokens: Annotated[int, typer.Option(help="Output tokens allowed per reply.")] = 4096,
+    temperature: Annotated[float, typer.Option(help="Sampling temperature.")] = 0.7,
+    seed: Annotated[int, typer.Option(help="Seed of the cases (as in `campforge generate`).")] = 0,
+    store: Annotated[
+        bool, typer.Option(help="Store the result in the catalog entries (catalog.json).")
+    ] = True,
+    home: Annotated[Path | None, typer.Option(help="State directory (default .campforge).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the results as JSON.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Measure how often a solver model answers each difficulty right: N cases per preset sent to
+    an OpenAI-compatible endpoint, scored by the bootcamp. Reports accuracy with a 95% interval,
+    tokens and failure modes; flags presets outside the band and difficulty that does not rise.
+    Running it again resumes it from the transcript. Exit 0: calibrated, nothing flagged;
+    1: something flagged, or the run stopped early; 2: unusable input."""
+    from agent import calibrate as calibration
+    from agent.llm import LLMClient, LLMSettings, TranscriptStore, endpoint_configured
+    from agent.workspace import Workspace
+
+    selected = generated_bootcamps.names() if all_ else list(dict.fromkeys(names or []))
+    try:
+        settings = _calibration_settings(selected, model, n, difficulty, band, concurrency)
+        settings.seed = seed
+        if not endpoint_configured(base_url):
+            raise ValueError(
+                "no endpoint: pass --base-url or set OPENAI_BASE_URL (and OPENAI_API_KEY)"
+            )
+        if token_budget is not None and token_budget < 1:
+            raise ValueError("--token-budget must be at least 1")
+        if max_tokens < 1:
+            raise ValueError("--max-tokens must be at least 1")
+        target = catalog.writable_catalog_dir() if store else None
+        subjects = [calibration.CatalogSubject(name) for name in selected]
+        for subject in subjects:  # an unknown difficulty: one line, before any request
+            calibration.select_difficulties(subject.difficulties(), difficulty)
+    except ValueError as error:
+        raise fail(str(error)) from None
+    llm = LLMSettings(
+        model=model or "",
+        base_url=base_url,
+        concurrency=concurrency,
+        token_budget=token_budget,
+        temperature=temperature,
+        max_tokens=max_tokens,
+    )
+    run_id = calibration.run_id_for(
+        llm.model, llm.resolved_base_url(), seed, temperature, max_tokens
+    )
+    workspace = Workspace.open(home)
+    progress = Progress(
+        TextColumn(f"calibrating against {llm.model}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        disable=quiet or not err.is_terminal,
+    )
+    task = progress.add_task("calibrate", total=None)
+    with (
+        TranscriptStore(workspace.database) as transcripts,
+        LLMClient(llm, transcripts, run_id) as client,
+        progress,
+    ):
+        spent_before = client.tokens_used
+        results = calibration.calibrate(
+            subjects,
+            client,
+            settings,
+            on_planned=lambda total: progress.update(task, total=total),  # grows as planned
+            on_done=lambda: progress.advance(task),
+        )
+        spent = client.tokens_used - spent_before
+    stored = []
+    for result in results:
+        if target is not None and result.complete:  # a partial one waits for the resumed run
+            catalog.record_calibration(result.name, result.to_catalog(), target)
+            stored.append(result.name)
+    if as_json:
+        body = {"run": run_id, "tokens_spent": spent, "results": [r.as_dict() for r in results]}
+        sys.stdout.write(json.dumps(body, indent=2, ensure_ascii=False) + "\n")
+    else:
+        for result in results:
+            _print_calibration(result)
+        _print_calibration_footer(results, stored, run_id, spent)
+    flagged = any(result.flags() or not result.complete for result in results)
+    raise typer.Exit(1 if flagged else 0)
+
+
+def _calibration_settings(
+    selected: list[str], model: str | None, n: int, difficulty: str, band: str, concurrency: int
+) -> Any:
+    """The calibration's settings, checked: ValueError saying what to give."""
+    from agent.calibrate import Settings, parse_band
+
+    if not selected:
+        raise ValueError("name at least one bootcamp, or pass --all")
+    for name in selected:
+        catalog.entry(name)  # UnknownBootcampError (a ValueError) naming the known ones
+    if not model:
+        raise ValueError("give the solver model: --model NAME (as the endpoint calls it)")
+    if n < 1:
+        raise ValueError("--n must be at least 1")
+    if concurrency < 1:
+        raise ValueError("--concurrency must be at least 1")
+    return Settings(n=n, band=parse_band(band), difficulty=difficulty, concurrency=concurrency)
+
+
+def _print_calibration(result: Any) -> None:
+    """One bootcamp's calibration: a table per difficulty, then its flags."""
+    table = Table(
+        title=f"{result.name} against {result.model}",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+        collapse_padding=True,  # fits 80 columns
+    )
+    for column in ("difficulty", "accuracy", "95% CI", "n", "right", "wrong", "no answer",
+                   "failed", "tokens"):  # fmt: skip
+        table.add_column(column, justify="left" if column == "difficulty" else "right")
+    for preset in result.presets:
+        low, high = preset.interval
+        table.add_row(
+            preset.difficulty,
+            f"{preset.accuracy:.0%}" if preset.n else "-",
+            f"{low:.0%}..{high:.0%}" if preset.n else "-",
+            str(preset.n),
+            str(preset.correct),
+            str(preset.wrong),
+            str(preset.no_answer),
+            str(preset.errors + preset.skipped),
+            f"{preset.tokens:,}",
+        )
+    out.print(table)
+    for line in result.flags():
+        out.print(Text("flag: ", style="bold yellow") + Text(line))
+    for preset in result.presets:
+        if preset.first_error:
+            out.print(
+                Text(f"{preset.difficulty}: {preset.errors} request(s) failed, e.g. ")
+                + Text(preset.first_error)
+            )
+
+
+def _print_calibration_footer(results: list[Any], stored: list[str], run: str, spent: int) -> None:
+    stopped = next((result.stopped for result in results if result.stopped), None)
+    if stopped:
+        out.print(Text("stopped early: ", style="bold red") + Text(stopped))
+        out.print("Run the same command again to resume: finished requests are not sent again.")
+    if stored:
+        out.print(f"stored in the catalog: {', '.join(stored)}", highlight=False)
+    out.print(f"run {run}: {spent:,} tokens spent by this command", highlight=False)
+
+
+def _print_stored_calibration(entry: catalog.CatalogEntry) -> None:
+    """`catalog show`: the calibration stored with the entry, if any."""
+    found = entry.calibration
+    if found is None:
+        out.print("calibration: none (`campforge calibrate NAME --model M` measures it)")
+        return
+    out.print(f"calibration: against {found.model} on {found.date}", highlight=False)
+    for level, preset in found.difficulties.items():
+        out.print(
+            f"  {level}: accuracy {preset.accuracy:.0%} ({preset.low:.0%}..{preset.high:.0%}, "
+            f"n {preset.n}; wrong {preset.wrong}, no answer {preset.no_answer}; "
+            f"{preset.tokens:,} tokens)",
+            highlight=False,
+        )
+
+
+def _within_band(names: list[str], difficulty: str, band: str) -> dict[str, list[str | None]]:
+    """Per bootcamp, the asked difficulties whose stored calibration is inside `band`; says on
+    stderr which pairs were skipped and which have no calibration (kept)."""
+    from agent.calibrate import band_filter, parse_band
+
+    kept, skipped, unknown = band_filter(names, difficulty, parse_band(band))
+    if skipped:
+        err.print(f"skipped (outside the band {band}): {', '.join(skipped)}", highlight=False)
+    if unknown:
+        err.print(f"no calibration, kept: {', '.join(unknown)}", highlight=False)
+    if not any(kept.values()):
+        raise ValueError(f"every bootcamp and difficulty asked for is outside the band {band}")
+    return kept
 
 
 def resolve_candidate(target: str) -> tuple[Path, Spec | None]:
@@ -314,6 +533,13 @@ def draft(
             "$CAMPFORGE_CHECKPOINTS, else SQLite in the state directory)."
         ),
     ] = None,
+    calibrate: Annotated[
+        bool,
+        typer.Option(
+            help="With an LLM: calibrate the selected candidate against the model (30 cases per "
+            "difficulty); a preset far outside 0.03..0.85 goes back to the drafter once."
+        ),
+    ] = False,
 ) -> None:
     """Draft bootcamps from specs: parallel drafts, self-test, repair, then the review queue.
 
@@ -347,6 +573,10 @@ def draft(
     options.develop.rounds = rounds
     options.develop.selftest = Settings(cases=cases)
     options.develop.exploit_hunt = exploit_hunt
+    if calibrate:
+        from agent.calibrate import Settings as CalibrationSettings
+
+        options.develop.calibration = CalibrationSettings()
     runnable = [spec for spec in specs if spec.offline or use_llm or replay]
     skipped = [
         SpecOutcome(spec.name, spec.path, "skipped", "needs an LLM (no endpoint configured)")

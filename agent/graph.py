@@ -4,16 +4,19 @@ One graph thread per spec and run, checkpointed in SQLite, so a run killed at an
 where it stopped: finished branches are not re-run (LangGraph keeps their writes) and a branch cut
 off mid-way gets its finished LLM calls back from the transcript (`agent.develop`).
 
-    load_spec -> develop x k (Send) -> select -> queue -> review (interrupt) -> approve: merge
-                     ^                      |                                  -> changes: redraft
-                     +------ redraft <------+--------------------------------- -> reject: end
-                                          (no candidate passes: end, failed)
+    load_spec -> develop x k (Send) -> select -> calibrate -> queue -> review (interrupt) -> ...
+                     ^                      |          |         approve: merge
+                     |                      |          |         changes: redraft
+                     +------ redraft <------+----------+-------- reject: end
+                        (no candidate passes: end, failed; calibrate: a preset far outside the
+                         band, when the run calibrates: agent.calibrate_node)
 
 State is JSON-native (dicts, lists, strings) so the checkpointer stores it as is.
 """
 
 from __future__ import annotations
 
+import functools
 import operator
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -23,6 +26,7 @@ from langgraph.graph import END, START, StateGraph
 from langgraph.types import Send, interrupt
 
 from agent import pysource
+from agent.calibrate_node import after_calibration, calibrate_selected
 from agent.develop import DevelopOptions, develop_candidate
 from agent.llm import LLMClient
 from agent.novelty import novelty
@@ -50,6 +54,7 @@ class SpecState(TypedDict, total=False):
     decision: dict[str, Any] | None
     outcome: str
     reason: str
+    calibration_repairs: int
 
 
 class BranchState(TypedDict):
@@ -202,11 +207,15 @@ def build_graph(deps: Dependencies) -> StateGraph:
     builder.add_node("merge", merge)
     builder.add_node("redraft", redraft)
     builder.add_node("rejected", rejected)
+    builder.add_node("calibrate", functools.partial(calibrate_selected, deps=deps))
     builder.add_edge(START, "load_spec")
     builder.add_conditional_edges("load_spec", fan_out, ["develop"])
     builder.add_edge("develop", "select")
     builder.add_conditional_edges(
-        "select", lambda state: "queue" if state.get("selected") else END, ["queue", END]
+        "select", lambda state: "calibrate" if state.get("selected") else END, ["calibrate", END]
+    )
+    builder.add_conditional_edges(
+        "calibrate", lambda s: after_calibration(s) or fan_out(s), ["queue", "develop"]
     )
     builder.add_edge("queue", "review")
     builder.add_conditional_edges("review", after_review, ["merge", "redraft", "rejected"])

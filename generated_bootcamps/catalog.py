@@ -3,7 +3,9 @@
 The index is `catalog.json` in the catalog directory. Each entry points at a module file
 `<name>/bootcamp.py` and its class, and carries the provenance a reviewer and a trainer need:
 hand-written, or generated from a spec (spec hash, model, prompt version, repair rounds,
-reviewer, self-test summary). Standard library only: a trainer's reward worker imports this.
+reviewer, self-test summary). An entry may also carry a `calibration`: how often a solver model
+answered each difficulty right (`campforge calibrate`), with the model and the date; `campforge
+generate --band` reads it. Standard library only: a trainer's reward worker imports this.
 
 Which catalog is in use, looked for in this order:
 
@@ -76,6 +78,46 @@ class Provenance:
 
 
 @dataclass(frozen=True)
+class PresetCalibration:
+    """How a solver model did on one difficulty: `accuracy` = correct / n, with its 95% Wilson
+    interval [low, high]; `wrong` answers were extracted but scored below 1, `no_answer` replies
+    had nothing to extract; `tokens` = prompt + completion tokens of the n requests."""
+
+    accuracy: float
+    low: float
+    high: float
+    n: int
+    correct: int
+    wrong: int
+    no_answer: int
+    tokens: int
+    extra: dict[str, Any] = field(default_factory=dict)  # fields this version does not know
+
+    def as_dict(self) -> dict[str, Any]:
+        known = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "extra"}
+        return {**known, **self.extra}
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """A catalog bootcamp measured against a solver model (`campforge calibrate`)."""
+
+    model: str
+    date: str  # YYYY-MM-DD
+    difficulties: dict[str, PresetCalibration]
+    extra: dict[str, Any] = field(default_factory=dict)  # fields this version does not know
+
+    def accuracy(self, difficulty: str | None) -> float | None:
+        """The measured accuracy of a difficulty, or None when it was not calibrated."""
+        preset = self.difficulties.get(difficulty) if difficulty is not None else None
+        return preset.accuracy if preset is not None else None
+
+    def as_dict(self) -> dict[str, Any]:
+        presets = {level: preset.as_dict() for level, preset in self.difficulties.items()}
+        return {"model": self.model, "date": self.date, "difficulties": presets, **self.extra}
+
+
+@dataclass(frozen=True)
 class CatalogEntry:
     """One bootcamp in the index."""
 
@@ -86,15 +128,22 @@ class CatalogEntry:
     description: str
     answer_kind: str
     provenance: Provenance
+    calibration: Calibration | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        """The entry as JSON-ready data (with its name)."""
-        data = {f.name: getattr(self, f.name) for f in fields(self)}
-        return {**data, "provenance": self.provenance.as_dict()}
+        """The entry as JSON-ready data (with its name); `calibration` only when it has one."""
+        data = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "calibration"}
+        data["provenance"] = self.provenance.as_dict()
+        if self.calibration is not None:
+            data["calibration"] = self.calibration.as_dict()
+        return data
 
 
 ENTRY_TEXT_FIELDS = ("path", "class_name", "domain", "description", "answer_kind")
+OPTIONAL_ENTRY_FIELDS = ("calibration",)
 PROVENANCE_FIELDS = {f.name: f for f in fields(Provenance) if f.name != "extra"}
+PRESET_SHARES = ("accuracy", "low", "high")  # numbers in [0, 1]
+PRESET_COUNTS = ("n", "correct", "wrong", "no_answer", "tokens")  # whole numbers >= 0
 
 
 def catalog_dir() -> Path:
@@ -171,7 +220,7 @@ def _entry(path: Path, name: str, data: Any) -> CatalogEntry:
     if not isinstance(data, dict):
         raise CatalogError(f"{where} is not an object")
     expected = {*ENTRY_TEXT_FIELDS, "provenance"}
-    missing, unknown = expected - data.keys(), data.keys() - expected
+    missing, unknown = expected - data.keys(), data.keys() - expected - {*OPTIONAL_ENTRY_FIELDS}
     if missing or unknown:
         problems = [f"lacks {', '.join(sorted(missing))}"] if missing else []
         problems += [f"has unknown {', '.join(sorted(unknown))}"] if unknown else []
@@ -180,7 +229,46 @@ def _entry(path: Path, name: str, data: Any) -> CatalogEntry:
         if not isinstance(data[key], str):
             raise CatalogError(f"{where}: {key} must be text, not {type(data[key]).__name__}")
     texts = {key: data[key] for key in ENTRY_TEXT_FIELDS}
-    return CatalogEntry(name=name, **texts, provenance=_provenance(where, data["provenance"]))
+    calibration = _calibration(where, data["calibration"]) if "calibration" in data else None
+    provenance = _provenance(where, data["provenance"])
+    return CatalogEntry(name=name, **texts, provenance=provenance, calibration=calibration)
+
+
+def _calibration(where: str, data: Any) -> Calibration:
+    if not isinstance(data, dict):
+        raise CatalogError(f"{where}: calibration must be an object")
+    for key in ("model", "date"):
+        if not isinstance(data.get(key), str):
+            raise CatalogError(f"{where}: calibration {key} must be text")
+    presets = data.get("difficulties")
+    if not isinstance(presets, dict):
+        raise CatalogError(f"{where}: calibration difficulties must be an object")
+    extra = {k: v for k, v in data.items() if k not in ("model", "date", "difficulties")}
+    return Calibration(
+        model=data["model"],
+        date=data["date"],
+        difficulties={
+            level: _preset(f"{where}: calibration of {level!r}", value)
+            for level, value in presets.items()
+        },
+        extra=extra,
+    )
+
+
+def _preset(where: str, data: Any) -> PresetCalibration:
+    if not isinstance(data, dict):
+        raise CatalogError(f"{where} is not an object")
+    for key in PRESET_SHARES:
+        value = data.get(key)
+        if type(value) not in (int, float) or not 0 <= value <= 1:
+            raise CatalogError(f"{where}: {key} must be a number from 0 to 1, not {value!r}")
+    for key in PRESET_COUNTS:
+        value = data.get(key)
+        if type(value) is not int or value < 0:
+            raise CatalogError(f"{where}: {key} must be a whole number >= 0, not {value!r}")
+    known = {key: data[key] for key in (*PRESET_SHARES, *PRESET_COUNTS)}
+    extra = {k: v for k, v in data.items() if k not in known}
+    return PresetCalibration(**known, extra=extra)
 
 
 def _provenance(where: str, data: Any) -> Provenance:
@@ -213,6 +301,19 @@ def _stored(entry: CatalogEntry) -> dict[str, Any]:
     data = entry.as_dict()
     del data["name"]
     return data
+
+
+def record_calibration(name: str, calibration: Calibration, directory: Path | None = None) -> Path:
+    """Store `calibration` in bootcamp `name`'s entry (replacing any earlier one) in the catalog
+    to merge into (`writable_catalog_dir`, unless `directory` is given); the index's path."""
+    directory = directory or writable_catalog_dir()
+    index = read_index(directory)
+    current = entry(name, directory)
+    index[name] = CatalogEntry(
+        **{f.name: getattr(current, f.name) for f in fields(current) if f.name != "calibration"},
+        calibration=calibration,
+    )
+    return write_index(index, directory)
 
 
 def names() -> list[str]:

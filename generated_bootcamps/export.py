@@ -23,7 +23,7 @@ import stat
 import sys
 import tempfile
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -70,6 +70,10 @@ VERL_SCHEMA = pa.schema(
         ),
     ]
 )
+
+
+# One preset, several, "all", None (the defaults), or per bootcamp.
+Difficulties = str | Sequence[str | None] | Mapping[str, Sequence[str | None]] | None
 
 
 class OutputError(ValueError):
@@ -198,7 +202,7 @@ def plan_chunks(
     names: Sequence[str],
     count: int,
     *,
-    difficulty: str | Sequence[str | None] | None,
+    difficulty: Difficulties,
     seed: int,
     format: Format,
     size: int = CHUNK_SIZE,
@@ -223,10 +227,13 @@ def count_chunks(count: int, size: int, shares: int) -> int:
     return shares * -(-count // size)
 
 
-def difficulties_of(name: str, difficulty: str | Sequence[str | None] | None) -> list[str | None]:
+def difficulties_of(name: str, difficulty: Difficulties) -> list[str | None]:
     """The difficulties to export for one bootcamp: one name, several (a list, or names joined
-    by commas), "all" (every preset the bootcamp has) or None (its defaults). An unknown name
-    raises ValueError naming the known ones."""
+    by commas), "all" (every preset the bootcamp has), None (its defaults), or a mapping giving
+    each bootcamp its own (`campforge generate --band`). An unknown name raises ValueError
+    naming the known ones."""
+    if isinstance(difficulty, Mapping):
+        difficulty = difficulty.get(name, [])
     if difficulty is None:
         return [None]
     wanted = difficulty.split(",") if isinstance(difficulty, str) else list(difficulty)
@@ -410,7 +417,7 @@ def write_dataset(
     count: int,
     output: Path | str,
     *,
-    difficulty: str | Sequence[str | None] | None = "medium",
+    difficulty: Difficulties = "medium",
     seed: int = 0,
     format: Format | None = None,
     workers: int | None = None,

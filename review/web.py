@@ -329,6 +329,7 @@ def create_app(
             candidate=candidate,
             code_html=Markup(_highlight(candidate.code)),
             report=_report_view(candidate.report),
+            calibrations=_calibrations(candidate),
             novelty=candidate.novelty,
             transcript=_transcript(workspace, candidate),
             samples=cases,
@@ -663,6 +664,58 @@ def _count_check_states(rows: list[dict[str, Any]], checks: list[str]) -> list[d
         for check, check_state in row["states"].items():
             counts[check][check_state] += 1
     return [{"check": check, **{s: counts[check][s] for s in AUDIT_STATES}} for check in checks]
+
+
+def _calibrations(candidate: Candidate) -> list[dict[str, Any]]:
+    """What calibration says about this task: the candidate's own (the graph's calibrate node,
+    in its report) and the catalog entry's of the same name (`campforge calibrate`), if any."""
+    views = []
+    check = next(
+        (c for c in candidate.report.get("checks") or [] if isinstance(c, dict)
+         and c.get("id") == "calibration"),
+        None,
+    )  # fmt: skip
+    numbers = check.get("numbers") if check else None
+    if isinstance(numbers, dict) and isinstance(numbers.get("difficulties"), list):
+        views.append(
+            {
+                "source": "candidate",
+                "title": "This candidate",
+                "model": numbers.get("model"),
+                "date": numbers.get("date"),
+                "band": numbers.get("band"),
+                "presets": [d for d in numbers["difficulties"] if _measured(d)],
+                "flags": numbers.get("flags") or [],
+            }
+        )
+    with contextlib.suppress(ValueError):  # no catalog, a damaged index: nothing to show
+        from generated_bootcamps import catalog
+
+        stored = catalog.read_index().get(candidate.name)
+        if stored is not None and stored.calibration is not None:
+            found = stored.calibration
+            views.append(
+                {
+                    "source": "catalog",
+                    "title": f"Catalog bootcamp {candidate.name}",
+                    "model": found.model,
+                    "date": found.date,
+                    "band": None,
+                    "presets": [
+                        {"difficulty": level, **preset.as_dict()}
+                        for level, preset in found.difficulties.items()
+                    ],
+                    "flags": [],
+                }
+            )
+    return views
+
+
+def _measured(preset: Any) -> bool:
+    """A preset row the calibration table can show (its shares are numbers)."""
+    return isinstance(preset, dict) and all(
+        isinstance(preset.get(key), int | float) for key in ("accuracy", "low", "high")
+    )
 
 
 def _evidence(evidence: Any) -> dict[str, Any] | None:

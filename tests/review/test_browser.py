@@ -88,6 +88,11 @@ def free_port() -> int:
 def server(queued: tuple[Workspace, int]) -> Iterator[str]:
     """The real review server (uvicorn, in a thread) over the queue; its base URL."""
     workspace, _ = queued
+    yield from serve(workspace)
+
+
+def serve(workspace: Workspace) -> Iterator[str]:
+    """Run the review server over `workspace` until the generator is closed; yields its URL."""
     app = create_app(workspace, token=TOKEN, allowed_hosts=["127.0.0.1", "localhost"])
     port = free_port()
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
@@ -199,3 +204,64 @@ def test_review_in_the_browser(
     expect(reference).to_have_attribute("data-state", "n/a")
     expect(reference).to_contain_text("not applicable: InternBootcamp modules carry no")
     expect(page.locator("#verdict")).to_have_text("pass")
+
+
+def test_calibration_is_shown_in_the_browser(
+    page: Page, tmp_path: Path, catalog_repo: git.Repo
+) -> None:
+    """A candidate calibrated by the graph's node, whose name a calibrated catalog entry has:
+    both calibrations appear on its page, with the flag of the preset far above the band."""
+    from agent.calibrate import BootcampResult, PresetResult
+    from agent.calibrate_node import calibration_check
+    from generated_bootcamps import catalog
+
+    presets = [
+        PresetResult("easy", 30, correct=24, wrong=4, no_answer=2, tokens=900),
+        PresetResult("medium", 30, correct=15, wrong=15, tokens=900),
+        PresetResult("hard", 30, correct=30, tokens=900),
+    ]
+    result = BootcampResult(NAME, "solver-7b", (0.03, 0.85), presets, date="2026-03-04")
+    check = calibration_check(result, repairs=1).model_dump(mode="json")
+    report = {"verdict": "fail", "candidate": "bootcamp.py", "cases_per_difficulty": 15,
+              "checks": [{"id": "contract", "passed": True, "summary": "ok"}, check]}  # fmt: skip
+    directory = Path(catalog_repo.working_tree_dir) / "catalog"
+    index = catalog.read_index(directory)
+    index[NAME] = catalog.CatalogEntry(
+        NAME, f"{NAME}/bootcamp.py", "PowerMod", "arithmetic", "Powers modulo m.", "integer",
+        catalog.Provenance("hand-written"), result.to_catalog(),
+    )  # fmt: skip
+    catalog.write_index(index, directory)
+    workspace = Workspace.open(tmp_path / "calibrated-home")
+    candidate_id = QueueStore(workspace.database).add(
+        run_id="run-browser", thread_id=f"run-browser/{NAME}", attempt=1, name=NAME,
+        domain="arithmetic", description="Compute a power modulo m.", spec_path="spec.md",
+        spec_text=SPEC, spec_hash="0" * 64, code=_offline_code(), report=report, rounds=0,
+        model="solver-7b", prompt_version=None, novelty={"nearest": None, "similarity": 0.0},
+    )  # fmt: skip
+    running = serve(workspace)
+    base = next(running)
+    try:
+        page.goto(f"{base}/login?token={TOKEN}")
+        page.goto(f"{base}/candidates/{candidate_id}")
+        mine = page.locator("#calibration-candidate")
+        expect(mine).to_contain_text("solver-7b")
+        expect(mine.locator('tr[data-difficulty="easy"] .accuracy')).to_have_text("80%")
+        expect(mine.locator('tr[data-difficulty="hard"] .accuracy')).to_have_text("100%")
+        expect(mine.locator(".calibration-flag").first).to_contain_text(
+            "hard: accuracy 100% is above the band 0.03..0.85"
+        )
+        theirs = page.locator("#calibration-catalog")
+        expect(theirs).to_contain_text(f"Catalog bootcamp {NAME}")
+        expect(theirs.locator('tr[data-difficulty="medium"] .accuracy')).to_have_text("50%")
+        expect(page.locator('#checks tr[data-check="calibration"]')).to_contain_text("✗")
+    finally:
+        running.close()
+
+
+def _offline_code() -> str:
+    """The module the pipeline renders from the offline spec (no LLM)."""
+    from agent.parts import parts_from_spec, render_module
+    from agent.spec import parse_specs
+
+    (spec,) = parse_specs(SPEC, "spec.md")
+    return render_module(parts_from_spec(spec), spec=spec)
