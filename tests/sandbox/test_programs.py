@@ -1,8 +1,8 @@
 """Reference programs in compiled languages: built once in a sandbox, run many times in sandboxes.
 
-Real compilers (gcc, g++, javac, go, rustc: `.ci/run` installs them) and real sandboxes. Each program is
-compiled once per test module: `build` caches by language and source, and the module-scoped
-fixtures below share the builds.
+Real compilers (gcc, g++, javac, go, rustc: `.ci/run` installs them) and real sandboxes. Each
+program is compiled once per test module: `build` caches by language and source, and the
+module-scoped fixtures below share the builds.
 """
 
 from __future__ import annotations
