@@ -1,7 +1,7 @@
 """Skip markers for tests that compile reference programs.
 
 A test that needs a compiler is skipped when it is missing, except under CI (env CI set), where
-that is a failure: `.ci/run` installs gcc, g++ and a JDK as Debian packages.
+that is a failure: `.ci/run` installs gcc, g++, a JDK, Go and rustc as Debian packages.
 """
 
 from __future__ import annotations

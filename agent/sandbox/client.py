@@ -529,12 +529,17 @@ class Sandbox:
         method: str,
         args_list: list[list[Any]] | list[tuple[Any, ...]],
         timeout: float | None = None,
+        record: int | None = None,
     ) -> list[dict[str, Any]]:
-        """`getattr(cls, method)(*args)` for each args tuple, results in order."""
+        """`getattr(cls, method)(*args)` for each args tuple, results in order. With `record`
+        (an argument's position), each item also carries "reads": the paths of that argument
+        (a case) the call read, list positions as None (see worker.ReadRecorder)."""
         if method not in CLASSMETHODS:
             raise ValueError(f"unknown method {method!r}; expected one of {CLASSMETHODS}")
         args = [list(a) for a in args_list]
-        payload = {"op": "map", "method": method, "args": args}
+        payload: dict[str, Any] = {"op": "map", "method": method, "args": args}
+        if record is not None:
+            payload["record"] = record
         return self._request(payload, f"map({method}, {len(args)} items)", timeout)
 
     def call(self, method: str, *args: Any, timeout: float | None = None) -> Any:

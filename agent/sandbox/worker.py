@@ -299,14 +299,17 @@ class Worker:
                 return name
         return None
 
-    def run_batch(self, chan, thunks, timeout, what):
+    def run_batch(self, chan, thunks, timeout, what, annotate=None):
         """Run thunks as items, in order; stop after the first that times out or floods its
         output (a candidate that does it once will do it again: the rest would only cost a
-        timeout or a flood each). Returns the count of items sent."""
+        timeout or a flood each). `annotate` may add to each item's line. Returns the count of
+        items sent."""
         sent = 0
         for index, thunk in enumerate(thunks):
             chan.flush()
             line = self.run_item(index, thunk, timeout, what)
+            if annotate is not None:
+                line = annotate(line)
             chan.send(line)
             sent += 1
             if '"ok": false' in line and ('"CallTimeout"' in line or '"OutputFlood"' in line):
@@ -369,8 +372,30 @@ class Worker:
                     raise AttributeError(f"{cls.__name__} has no {method}")
 
             what = f"{method}() result"
-            thunks = [lambda a=args: fn(*a) for args in req["args"]]
-            count = self.run_batch(chan, thunks, timeout, what)
+            record = req.get("record")  # the position of the argument whose reads to record
+            if record is None:
+                thunks = [lambda a=args: fn(*a) for args in req["args"]]
+                count = self.run_batch(chan, thunks, timeout, what)
+            else:
+                recorders = []
+
+                def recorded(args):
+                    recorder = ReadRecorder()
+                    recorders.append(recorder)
+                    args = list(args)
+                    args[record] = recorder.wrap(args[record])
+                    try:
+                        return _plain(fn(*args))
+                    finally:
+                        recorder.active = False
+
+                def annotate(line):
+                    item = json.loads(line)
+                    item["reads"] = recorders[-1].fields() if recorders else []
+                    return json.dumps(item, allow_nan=True)
+
+                thunks = [lambda a=args: recorded(a) for args in req["args"]]
+                count = self.run_batch(chan, thunks, timeout, what, annotate)
         else:
             raise ValueError(f"unknown op {op!r}")
         return count
@@ -414,6 +439,240 @@ def _other_processes(uid):
             except OSError:
                 continue
     return False
+
+
+class ReadRecorder:
+    """Records which fields of a case a call reads (the `record` option of the "map" op).
+
+    The case is rebuilt from `RecordingDict` and `RecordingList`, subclasses of dict and list (so
+    isinstance and the candidate's own code still work) whose accessors note the path of every
+    value they hand out, list positions as None: `("items", None, "weight")`. Handing out a list
+    notes the list; reading its items notes `(..., None)`; what reads a whole value at once
+    (equality, repr, copies) notes every path below it. Leaves (numbers, strings) are the
+    candidate's own values. A caller must treat a call whose result differs from the plain call's
+    as unrecorded (code that tests `type(x) is dict`)."""
+
+    def __init__(self):
+        self.paths = set()
+        self.active = True
+
+    def note(self, path):
+        if self.active:
+            self.paths.add(path)
+
+    def note_all(self, value, path):
+        if not self.active:
+            return
+        self.paths.add(path)
+        if isinstance(value, dict):
+            for key, item in dict.items(value):
+                self.note_all(item, (*path, key))
+        elif isinstance(value, list):
+            for item in list.__iter__(value):
+                self.note_all(item, (*path, None))
+
+    def wrap(self, value, path=()):
+        if isinstance(value, dict):
+            return RecordingDict(
+                self, path, {key: self.wrap(item, (*path, key)) for key, item in value.items()}
+            )
+        if isinstance(value, list):
+            return RecordingList(self, path, [self.wrap(item, (*path, None)) for item in value])
+        return value
+
+    def fields(self):
+        """The recorded paths, each as a JSON list (None for a list position)."""
+        return sorted((list(path) for path in self.paths), key=repr)
+
+
+def _plain(value):
+    """A deep copy of a recorded value as plain dicts and lists."""
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in dict.items(value)}
+    if isinstance(value, list):
+        return [_plain(item) for item in list.__iter__(value)]
+    return value
+
+
+class RecordingDict(dict):
+    """A dict that notes every value it hands out (see ReadRecorder)."""
+
+    def __init__(self, recorder, path, items):
+        dict.__init__(self, items)
+        self._recorder, self._path = recorder, path
+
+    def _note(self, key):
+        self._recorder.note((*self._path, key))
+
+    def _note_all(self):
+        self._recorder.note_all(self, self._path)
+
+    def __getitem__(self, key):
+        value = dict.__getitem__(self, key)
+        self._note(key)
+        return value
+
+    def get(self, key, default=None):
+        if dict.__contains__(self, key):
+            self._note(key)
+        return dict.get(self, key, default)
+
+    def setdefault(self, key, default=None):
+        self._note(key)
+        return dict.setdefault(self, key, default)
+
+    def pop(self, key, *default):
+        self._note(key)
+        return dict.pop(self, key, *default)
+
+    def popitem(self):
+        key, value = dict.popitem(self)
+        self._note(key)
+        return key, value
+
+    def __iter__(self):  # keys only; overriding it also sends C code (`**case`) through getitem
+        return dict.__iter__(self)
+
+    def items(self):
+        for key in dict.__iter__(self):
+            self._note(key)
+        return dict.items(self)
+
+    def values(self):
+        for key in dict.__iter__(self):
+            self._note(key)
+        return dict.values(self)
+
+    def copy(self):
+        self._note_all()
+        return _plain(self)
+
+    def __copy__(self):
+        return self.copy()
+
+    def __deepcopy__(self, memo):
+        return self.copy()
+
+    def __reduce_ex__(self, protocol):
+        return (dict, (self.copy(),))
+
+    def __repr__(self):
+        self._note_all()
+        return repr(_plain(self))
+
+    __str__ = __repr__
+
+    def __eq__(self, other):
+        self._note_all()
+        return dict.__eq__(self, other)
+
+    def __ne__(self, other):
+        self._note_all()
+        return dict.__ne__(self, other)
+
+    def __or__(self, other):
+        self._note_all()
+        return dict.__or__(_plain(self), other)
+
+    __hash__ = None
+
+
+class RecordingList(list):
+    """A list that notes reads of its items (see ReadRecorder)."""
+
+    def __init__(self, recorder, path, items):
+        list.__init__(self, items)
+        self._recorder, self._path = recorder, path
+
+    def _note_items(self):
+        if list.__len__(self):
+            self._recorder.note((*self._path, None))
+
+    def _note_all(self):
+        self._recorder.note_all(self, self._path)
+
+    def __getitem__(self, index):
+        self._note_items()
+        return list.__getitem__(self, index)
+
+    def __iter__(self):
+        self._note_items()
+        return list.__iter__(self)
+
+    def __reversed__(self):
+        self._note_items()
+        return list.__reversed__(self)
+
+    def __contains__(self, value):
+        self._note_items()
+        return list.__contains__(self, value)
+
+    def index(self, *args):
+        self._note_items()
+        return list.index(self, *args)
+
+    def count(self, value):
+        self._note_items()
+        return list.count(self, value)
+
+    def pop(self, *args):
+        self._note_items()
+        return list.pop(self, *args)
+
+    def copy(self):
+        self._note_all()
+        return _plain(self)
+
+    def __copy__(self):
+        return self.copy()
+
+    def __deepcopy__(self, memo):
+        return self.copy()
+
+    def __reduce_ex__(self, protocol):
+        return (list, (self.copy(),))
+
+    def __repr__(self):
+        self._note_all()
+        return repr(_plain(self))
+
+    __str__ = __repr__
+
+    def __add__(self, other):
+        self._note_all()
+        return list.__add__(_plain(self), other)
+
+    def __radd__(self, other):
+        self._note_all()
+        return list(other) + _plain(self)
+
+    def __mul__(self, count):
+        self._note_all()
+        return list.__mul__(_plain(self), count)
+
+    __rmul__ = __mul__
+
+    def sort(self, *args, **kwargs):
+        self._note_all()
+        return list.sort(self, *args, **kwargs)
+
+    def reverse(self):
+        self._note_items()
+        return list.reverse(self)
+
+
+def _compare(name):
+    def compare(self, other):
+        self._note_all()
+        return getattr(list, name)(self, other)
+
+    compare.__name__ = name
+    return compare
+
+
+for _name in ("__eq__", "__ne__", "__lt__", "__le__", "__gt__", "__ge__"):
+    setattr(RecordingList, _name, _compare(_name))
+RecordingList.__hash__ = None
 
 
 class NotSerializable(Exception):

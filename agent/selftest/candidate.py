@@ -107,10 +107,15 @@ class Candidate:
         return [Outcome.from_item(item) for item in items]
 
     def map(
-        self, method: str, args_list: Sequence[Sequence[Any]], timeout: float | None = None
+        self,
+        method: str,
+        args_list: Sequence[Sequence[Any]],
+        timeout: float | None = None,
+        record: int | None = None,
     ) -> list[Outcome]:
         """`cls.<method>(*args)` for each args, in order (`timeout`: seconds per call, default
-        the sandbox's)."""
+        the sandbox's). With `record` (the position of the case among the args), each outcome's
+        `extra["reads"]` lists the paths of the case the call read (see `Sandbox.map`)."""
         if not args_list:
             return []
         what = f"{method}() on {len(args_list)} input(s)"
@@ -118,7 +123,8 @@ class Candidate:
         for start in range(0, len(args_list), BATCH):
             chunk = [list(args) for args in args_list[start : start + BATCH]]
             items += self._guard(
-                what, lambda chunk=chunk: self.sandbox.map(method, chunk, timeout=timeout)
+                what,
+                lambda chunk=chunk: self.sandbox.map(method, chunk, timeout=timeout, record=record),
             )
         return [Outcome.from_item(item) for item in items]
 

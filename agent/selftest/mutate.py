@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import copy
 import math
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -235,6 +235,7 @@ def case_edits(
     values: ValuePool | None = None,
     group: str | None = None,
     rotate: int = 0,
+    fields: Collection[str] | None = None,
 ) -> list[CaseEdit]:
     """Copies of `case`, each with one leaf value changed, keeping its type.
 
@@ -243,10 +244,14 @@ def case_edits(
     each. The new values come from `values` (what other cases of `group`, then of other groups,
     hold at the same field; then parameter values), starting `rotate * per_field` into that list
     so that successive cases try different values; blind type-preserving changes fill up what
-    `values` cannot give.
+    `values` cannot give. `fields` (names as `field_name` writes them) keeps the edits to those
+    fields.
     """
     edits: list[CaseEdit] = []
-    for path, old in _spread_over_fields(_leaves(case, ()))[:max_leaves]:
+    leaves = _leaves(case, ())
+    if fields is not None:
+        leaves = [(path, old) for path, old in leaves if field_name(path) in fields]
+    for path, old in _spread_over_fields(leaves)[:max_leaves]:
         for new, source in _replacements(path, old, per_field, values, group, rotate):
             changed = copy.deepcopy(case)
             _set(changed, path, new)

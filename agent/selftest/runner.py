@@ -16,7 +16,15 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from agent.selftest.candidate import Candidate, CandidateFailure, OutOfTime
-from agent.selftest.checks import generation, prompt, reference, scoring, static, verifier_only
+from agent.selftest.checks import (
+    consistency,
+    generation,
+    prompt,
+    reference,
+    scoring,
+    static,
+    verifier_only,
+)
 from agent.selftest.checks import shortcuts as shortcut_checks
 from agent.selftest.checks.fresh_process import fresh_process
 from agent.selftest.context import Context, Settings
@@ -34,6 +42,7 @@ CHECK_IDS = (
     "difficulty",
     "completeness",
     "soundness",
+    "consistency",
     "rendered",
     "guessability",
     "leakage",
@@ -166,6 +175,8 @@ def _run_checks(ctx: Context, results: list[CheckResult], notify: Callable[[str]
         ("format", lambda: scoring.answer_format(ctx)),
         ("fresh_process", lambda: fresh_process(ctx)),
     ]
+    if consistency.applies(ctx):
+        steps.append(("consistency", lambda: consistency.consistency(ctx)))
     if shortcut_checks.applies(ctx):
         steps.append(("shortcuts", lambda: shortcut_checks.shortcuts(ctx)))
     if reference.applies(ctx):

@@ -1,8 +1,8 @@
 """Reference programs in compiled languages: built once in a sandbox, run many times in sandboxes.
 
-Real compilers (gcc, g++, javac: `.ci/run` installs them) and real sandboxes. Each program is
-compiled once per test module: `build` caches by language and source, and the module-scoped
-fixtures below share the builds.
+Real compilers (gcc, g++, javac, go, rustc: `.ci/run` installs them) and real sandboxes. Each
+program is compiled once per test module: `build` caches by language and source, and the
+module-scoped fixtures below share the builds.
 """
 
 from __future__ import annotations
@@ -96,6 +96,42 @@ int main() {
 
 AS_ROOT = pytest.mark.skipif(os.geteuid() != 0, reason="a dedicated sandbox uid needs root")
 NEEDS_C, NEEDS_CPP, NEEDS_JAVA = requires("c"), requires("cpp"), requires("java")
+NEEDS_GO, NEEDS_RUST = requires("go"), requires("rust")
+
+GO_PROGRAM = """
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"sort"
+)
+
+func main() {
+	in := bufio.NewReader(os.Stdin)
+	var n int
+	fmt.Fscan(in, &n)
+	v := make([]int, n)
+	for i := range v {
+		fmt.Fscan(in, &v[i])
+	}
+	sort.Ints(v)
+	fmt.Println(v[0], v[n-1])
+}
+"""
+
+RUST_PROGRAM = """
+use std::io::Read;
+
+fn main() {
+    let mut text = String::new();
+    std::io::stdin().read_to_string(&mut text).unwrap();
+    let words: Vec<i64> = text.split_whitespace().map(|w| w.parse().unwrap()).collect();
+    let total: i64 = words.iter().sum();
+    println!("{} {}", words.len(), total);
+}
+"""
 
 
 @pytest.fixture(scope="module")
@@ -202,6 +238,22 @@ def test_a_java_program_with_its_own_class_name_compiles_and_runs():
     assert program.notes["main"] == "Solution" and "Solution.class" in program.files
     results = run_many(program, ["6 7", "-3 5"], timeout=20)
     assert [r.stdout for r in results] == ["42\n", "-15\n"], [r.stderr for r in results]
+
+
+@NEEDS_GO
+def test_a_go_program_compiles_once_and_runs_in_the_sandbox():
+    program = build(GO_PROGRAM, "go")
+    assert build(GO_PROGRAM, "go") is program
+    results = run_many(program, ["3\n5 -2 9\n", "1\n7\n"], timeout=10)
+    assert [r.stdout for r in results] == ["-2 9\n", "7 7\n"], [r.stderr for r in results]
+
+
+@NEEDS_RUST
+def test_a_rust_program_compiles_once_and_runs_in_the_sandbox():
+    program = build(RUST_PROGRAM, "rust")
+    assert build(RUST_PROGRAM, "rust") is program
+    results = run_many(program, ["1 2 3", "-4 10"], timeout=10)
+    assert [r.stdout for r in results] == ["3 6\n", "2 6\n"], [r.stderr for r in results]
 
 
 PYTHON_BEHAVIOURS = [

@@ -39,7 +39,7 @@ UNUSABLE = {"contract__no_bootcamp_subclass"}  # not a candidate at all: `campfo
 
 
 # Checks that run only when the bootcamp (or its spec) has what they need.
-OPTIONAL_CHECKS = {"reference", "shortcuts"}
+OPTIONAL_CHECKS = {"consistency", "reference", "shortcuts"}
 
 
 def expected_failures(path: Path) -> set[str]:
