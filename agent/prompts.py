@@ -28,9 +28,10 @@ from agent.parts import (
     format_reply,
     yaml_block,
 )
+from agent.sandbox.packages import ALLOWED as ALLOWED_PACKAGES
 from agent.spec import Spec
 
-PROMPT_VERSION = "1.2"  # 1.1: brute_force; 1.2: all_answers, shortcuts
+PROMPT_VERSION = "1.3"  # 1.1: brute_force; 1.2: all_answers, shortcuts; 1.3: requires
 PROMPTS = campforge_prompts.DIRECTORY  # prompts/ in the repository
 HINT_KEYS = ("answer_kind", "defaults", "difficulties", "description")
 EVIDENCE_FIELDS = ("case", "response", "expected", "got")
@@ -59,7 +60,8 @@ def render_messages(
         raise ValueError(f"unknown message kind {kind!r} (draft or repair)")
     environment = _environment()
     system = environment.get_template("system.md.j2").render(
-        answer_names=", ".join(f"`{name}`" for name in ANSWER_NAMES)
+        answer_names=", ".join(f"`{name}`" for name in ANSWER_NAMES),
+        packages=", ".join(f"`{name}`" for name in ALLOWED_PACKAGES),
     )
     if kind == "draft":
         user = environment.get_template("draft.md.j2").render(
