@@ -13,6 +13,7 @@ adapter declares `requires = ["reasoning-gym"]`; campforge's own process never i
 from __future__ import annotations
 
 import dataclasses
+import enum
 import json
 import math
 import time
@@ -29,10 +30,16 @@ SAMPLE = 4  # entries looked at for an oracle answer
 def jsonable(value: Any) -> Any:
     """`value` as JSON data: tuples as lists, sets sorted, numbers of numpy as Python numbers,
     anything else as its repr (the case then says so)."""
-    if value is None or isinstance(value, bool | int | str):
+    if value is None or type(value) in (bool, int, str):
         return value
+    if isinstance(value, bool):  # numpy's and other subclasses: the plain value
+        return bool(value)
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, str):  # numpy.str_ (knights_knaves' names), str enums
+        return str(value.value) if isinstance(value, enum.Enum) else str(value)
     if isinstance(value, float):
-        return value if math.isfinite(value) else repr(value)
+        return float(value) if math.isfinite(value) else repr(value)
     if isinstance(value, dict):
         return {str(key): jsonable(item) for key, item in value.items()}
     if isinstance(value, list | tuple):
@@ -54,11 +61,17 @@ def restore(value: Any, like: Any) -> Any:
 
 
 def _plain(value: Any) -> bool:
-    """Whether a config value survives JSON as it is, up to tuples (restored by `restore`)."""
-    try:
-        return json.loads(json.dumps(value)) == jsonable(value)
-    except (TypeError, ValueError):
-        return False
+    """Whether a config value is JSON data of exactly the types JSON gives back, up to tuples
+    (restored by `restore`): not an enum that merely compares equal to its string."""
+    if value is None or type(value) in (bool, int, str):
+        return True
+    if type(value) is float:
+        return math.isfinite(value)
+    if type(value) in (list, tuple):
+        return all(_plain(item) for item in value)
+    if type(value) is dict:
+        return all(type(key) is str and _plain(item) for key, item in value.items())
+    return False
 
 
 def config_class(name: str) -> type:
@@ -172,7 +185,7 @@ def _difficulties(name: str, defaults: dict[str, Any]) -> tuple[dict[str, Any], 
         presets[level] = {
             key: jsonable(value)
             for key, value in config.items()
-            if key in defaults and jsonable(value) != defaults[key]
+            if key in defaults and _plain(value) and jsonable(value) != defaults[key]
         }
     return presets, None
 

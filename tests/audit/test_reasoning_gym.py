@@ -88,3 +88,22 @@ def test_bad_dataset_names_are_one_line_errors(tmp_path):
         done = campforge(source, home=tmp_path / "h")
         assert done.returncode == 2, done.stderr
         assert done.stderr.count("\n") == 1 and words in done.stderr, done.stderr
+
+
+def test_case_and_parameter_values_become_exact_json_types():
+    import enum
+
+    import numpy
+
+    from agent.audit import rg_support
+
+    class Kind(enum.StrEnum):  # like aiw's task types: equal to its string, not one
+        FRIENDS = "friends"
+
+    names = rg_support.jsonable({"names": [numpy.str_("Oliver")], 3: (numpy.int64(2), 0.5)})
+    assert names == {"names": ["Oliver"], "3": [2, 0.5]}
+    assert type(names["names"][0]) is str and type(names["3"][0]) is int
+    assert rg_support.jsonable(Kind.FRIENDS) == "friends"
+    assert not rg_support._plain([Kind.FRIENDS])  # kept at its default, not passed as a string
+    assert rg_support._plain({"weights": (0.5, 0.5), "n": 3})
+    assert rg_support.restore([[1, 2]], ((0, 0),)) == ((1, 2),)
