@@ -662,6 +662,7 @@ def render_module(parts: Parts, *, spec: Spec) -> str:
         defaults=pyliteral.block(parts.defaults, indent=4, prefix=DEFAULTS_PREFIX),
         difficulties=pyliteral.block(parts.difficulties, indent=4, prefix=DIFFICULTIES_PREFIX),
         answer_kind=answer_kind,
+        requires=pyliteral.literal(list(spec.requires)) if spec.requires else None,
         members=members,
     )
     return source.rstrip() + "\n"

@@ -28,10 +28,11 @@ from agent.parts import (
     format_reply,
     yaml_block,
 )
+from agent.sandbox.packages import ALLOWED as ALLOWED_PACKAGES
 from agent.spec import Spec
 
 # 1.1: brute_force; 1.2: all_answers, shortcuts;
-# 1.3: n/a checks apart, to_reference_input for a reference checker
+# 1.3: n/a checks apart, to_reference_input for a reference checker, requires
 PROMPT_VERSION = "1.3"
 PROMPTS = campforge_prompts.DIRECTORY  # prompts/ in the repository
 HINT_KEYS = ("answer_kind", "defaults", "difficulties", "description")
@@ -61,7 +62,8 @@ def render_messages(
         raise ValueError(f"unknown message kind {kind!r} (draft or repair)")
     environment = _environment()
     system = environment.get_template("system.md.j2").render(
-        answer_names=", ".join(f"`{name}`" for name in ANSWER_NAMES)
+        answer_names=", ".join(f"`{name}`" for name in ANSWER_NAMES),
+        packages=", ".join(f"`{name}`" for name in ALLOWED_PACKAGES),
     )
     if kind == "draft":
         user = environment.get_template("draft.md.j2").render(

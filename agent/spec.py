@@ -10,6 +10,7 @@ blocks that supply parts directly, tagged with the part's name:
     name: knapsack
     domain: algorithms
     answer_kind: integer
+    requires: [numpy]
     ---
     # 0/1 knapsack
     Given items with values and weights ...
@@ -33,6 +34,10 @@ A reference program's fence tag names its language: python (the default, also py
 c, cpp (also c++, cc, cxx), java, go (golang) or rust (rs); `reference_language` and
 `checker_language` hold the canonical name.
 
+`requires` (optional) lists the third-party packages the bootcamp may import, from the short
+allow-list `agent.sandbox.packages.ALLOWED` (the drafting prompt shows it); the rendered module
+declares them and the sandbox makes exactly those importable. Without it: the standard library.
+
 A file may hold several specs: each then starts with its own front matter block (a `---` line
 followed by `key: value` lines and a closing `---`). Errors name the file, the line and the problem.
 A spec file may be at most MAX_SPEC_BYTES long (a spec's text is stored with every checkpoint and
@@ -51,6 +56,8 @@ from typing import Any, BinaryIO
 
 import yaml
 
+from agent.sandbox.packages import ALLOWED as ALLOWED_PACKAGES
+from agent.sandbox.packages import normalize as normalize_package
 from agent.sandbox.programs import LANGUAGES, language_of
 from generated_bootcamps.contract import PARTS, REQUIRED_PARTS
 
@@ -102,6 +109,11 @@ class Spec:
     @property
     def domain(self) -> str:
         return str(self.meta.get("domain", "general"))
+
+    @property
+    def requires(self) -> tuple[str, ...]:
+        """The third-party packages the bootcamp may import (front matter `requires:`)."""
+        return tuple(self.meta.get("requires") or ())
 
     @property
     def hash(self) -> str:
@@ -213,6 +225,7 @@ def _parse_one(lines: list[str], offset: int, path: Path) -> Spec:
         if closing is None:
             raise SpecError(path, first_line, "front matter opened with --- is never closed")
         meta = _front_matter(lines[1:closing], first_line + 1, path)
+        _check_requires(meta, first_line + 1, path)
         body_start = closing + 1
     body = lines[body_start:]
     body_offset = offset + body_start
@@ -261,6 +274,26 @@ def _front_matter(lines: list[str], first_line: int, path: Path) -> dict[str, An
     if not isinstance(meta, dict):
         raise SpecError(path, first_line, "front matter must be key: value pairs")
     return meta
+
+
+def _check_requires(meta: dict[str, Any], line: int, path: Path) -> None:
+    """`requires:` must list packages of the allow-list (normalized in `meta`)."""
+    if "requires" not in meta or meta["requires"] is None:
+        return
+    allowed = ", ".join(ALLOWED_PACKAGES)
+    value = meta["requires"]
+    if isinstance(value, str) or not isinstance(value, list):
+        raise SpecError(path, line, f"requires must be a list of packages, e.g. [{allowed}]")
+    names = [normalize_package(str(name)) for name in value]
+    unknown = [name for name in names if name not in ALLOWED_PACKAGES]
+    if unknown:
+        raise SpecError(
+            path,
+            line,
+            f"requires names {', '.join(unknown)}: a bootcamp may require only {allowed} "
+            "(otherwise the standard library)",
+        )
+    meta["requires"] = list(dict.fromkeys(names))
 
 
 def _language(block: CodeBlock | None, path: Path) -> str:

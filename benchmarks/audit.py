@@ -1,4 +1,4 @@
-"""Benchmark: `campforge audit` over a whole InternBootcamp-style library (951 modules here).
+"""Benchmark: `campforge audit` over a whole library: InternBootcamp (951 modules) or reasoning-gym.
 
 Audits every module of the source in a fresh workspace (nothing resumed), on `--workers`
 processes (default: every core), and prints the verdict counts, pass / fail / n/a per check,
@@ -6,6 +6,11 @@ seconds per bootcamp (median, p95, max), the total wall time, the peak memory of
 process tree (campforge, its workers and their sandboxes; sampled every 0.2 s) and the load
 average before and after (the machine may be shared). The rows go to `--output` (JSONL) for a
 look at the failures. Target: at most 2 s per bootcamp on 2 cores (951 modules in 30 minutes).
+
+SOURCE is a directory of InternBootcamp-style modules (default: ../shared/thirdparty/internbootcamp)
+or `reasoning-gym` (its 106 datasets, each adapted and run in the sandbox with reasoning-gym and
+its dependencies; the survey that reads their configs runs first and is timed apart). The slowest
+bootcamps are listed with their seconds.
 
     python benchmarks/audit.py [SOURCE] [--workers 2] [--limit N] [--output audit.jsonl]
 """
@@ -89,7 +94,11 @@ def main() -> None:
     parser.add_argument("--output", type=Path, default=Path("audit-benchmark.jsonl"))
     args = parser.parse_args()
     console = Console()
+    surveyed = time.perf_counter()
     key, found = core.targets(args.source)
+    console.print(
+        f"{len(found)} bootcamps found in {time.perf_counter() - surveyed:.1f} s", highlight=False
+    )
     chosen = core.select(found, None, args.limit)
     workers = args.workers or os.cpu_count() or 1
     load_before = os.getloadavg()
@@ -103,7 +112,7 @@ def main() -> None:
             nonlocal done
             store.save(key, target.name, prints[target.name], row)
             done += 1
-            if done % 50 == 0:
+            if done % 10 == 0:
                 console.print(f"{done}/{len(chosen)} audited", highlight=False)
 
         started = time.perf_counter()
@@ -132,6 +141,11 @@ def main() -> None:
         f"({total / max(len(rows), 1):.2f} s per bootcamp of wall time); per bootcamp (own "
         f"wall time, {workers} at once): median {statistics.median(seconds):.2f} s, "
         f"p95 {percentile(seconds, 0.95):.2f} s, max {max(seconds):.1f} s",
+        highlight=False,
+    )
+    slowest = sorted(rows, key=lambda row: row["seconds"], reverse=True)[:8]
+    console.print(
+        "slowest: " + ", ".join(f"{row['name']} {row['seconds']:.1f} s" for row in slowest),
         highlight=False,
     )
     console.print(

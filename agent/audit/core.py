@@ -89,9 +89,10 @@ class AuditRow(BaseModel):
 class Target:
     """One bootcamp to audit."""
 
-    source: str  # the source's key in the database: "catalog" or "internbootcamp:<dir>"
+    source: str  # the source's key in the database: "catalog", "reasoning-gym" or
+    # "internbootcamp:<dir>"
     name: str
-    kind: str  # "internbootcamp" or "catalog"
+    kind: str  # "internbootcamp", "reasoning-gym" or "catalog"
     module: Path
     class_name: str | None = None
     root: Path | None = None  # InternBootcamp: the directory holding bootcamp/base.py
@@ -124,6 +125,11 @@ def targets(source: str) -> tuple[str, list[Target]]:
             Target(key, name, "internbootcamp", module.path, module.class_name, module.root)
             for name, module in zip(names, modules, strict=True)
         ]
+    if source.startswith("reasoning-gym"):
+        from agent.audit import reasoning_gym
+
+        if reasoning_gym.is_source(source):
+            return reasoning_gym.targets(source)
     if source == CATALOG:
         from generated_bootcamps import catalog
 
@@ -134,7 +140,8 @@ def targets(source: str) -> tuple[str, list[Target]]:
     if path.exists():
         raise AuditSourceError(f"{source} is not a directory: give a directory of modules")
     raise AuditSourceError(
-        f"no such source: {source} (give a directory of InternBootcamp-style modules, or `catalog`)"
+        f"no such source: {source} (give a directory of InternBootcamp-style modules, "
+        "`reasoning-gym[:NAME,...]` or `catalog`)"
     )
 
 
@@ -169,6 +176,10 @@ def audit_target(target: Target, settings: Settings = AUDIT_SETTINGS) -> dict[st
     try:
         if target.kind == "catalog":
             row = _audit_catalog(target, settings)
+        elif target.kind == "reasoning-gym":
+            from agent.audit import reasoning_gym
+
+            row = reasoning_gym.audit(target, settings)
         else:
             row = _audit_internbootcamp(target, settings)
     except Exception as error:

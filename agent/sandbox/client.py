@@ -39,11 +39,12 @@ import signal
 import subprocess
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from agent.sandbox import host
+from agent.sandbox import host, packages
 from agent.sandbox.host import (
     SandboxCrashed,
     SandboxError,
@@ -160,6 +161,7 @@ class Sandbox:
         start_timeout: float | None = None,
         seccomp: bool = True,
         hash_seed: int = 0,
+        requires: Sequence[str] = (),
     ):
         self.hash_seed = hash_seed  # PYTHONHASHSEED of the worker: another value exposes set order
         self.module_path = Path(module_path).resolve()
@@ -169,6 +171,9 @@ class Sandbox:
         self.call_timeout = call_timeout
         self.start_timeout = start_timeout if start_timeout is not None else call_timeout + 5.0
         self.seccomp = seccomp
+        self.requires = tuple(requires)  # besides the module's own `requires` (packages.py)
+        self._packages: packages.Packages | None = None
+        self._packages_resolved = False
         self.restarts = 0  # workers started again after a crash or timeout
         self.recycled = 0  # workers replaced on purpose, near their CPU limit
         self.startup_seconds: float | None = None
@@ -211,8 +216,26 @@ class Sandbox:
                 return
             self._spawn()
 
+    def _packages_view(self) -> packages.Packages | None:
+        """The third-party packages the module declares (and `requires` adds), once; a
+        requirement that cannot be met is the candidate's load error."""
+        if not self._packages_resolved:
+            try:
+                source = self.module_path.read_text(encoding="utf-8", errors="replace")
+                names = packages.check_names(self.requires) + packages.declared(source)
+                self._packages = packages.view(names)
+                self._packages_resolved = True
+            except packages.RequirementError as error:
+                message = f"candidate failed to load: RequirementError: {error}"
+                self._load_error = CandidateLoadError(
+                    message, {"type": "RequirementError", "message": str(error)}, reason=message
+                )
+                raise self._load_error from None
+        return self._packages
+
     def _spawn(self) -> None:
         t0 = time.monotonic()
+        view = self._packages_view()
         if self._lease is None and _use_uid():
             self._lease = host.lease_uid()
         if self._dir is None:
@@ -237,6 +260,7 @@ class Sandbox:
             "fsize": self.limits.fsize,
             "dedicated_uid": self._lease.uid if self._lease else None,
             "import_timeout": self.start_timeout,
+            "packages": str(view.view) if view else None,
         }
         argv = [python, "-s", "-S", "-B", str(lib / "worker.py"), json.dumps(worker_cfg)]
         self._buf = bytearray()
@@ -253,6 +277,7 @@ class Sandbox:
                 target_fds=(req_r, resp_w),
                 lib=lib,
                 hash_seed=self.hash_seed,
+                packages=view,
             )
         finally:
             os.close(req_r)
@@ -260,7 +285,9 @@ class Sandbox:
             os.close(out)
         os.set_blocking(self._req_w, False)
         self._launch.read_status(self.start_timeout + GRACE)
-        self._isolation = host.describe_isolation(self._launch.setup, self._lease, self.seccomp)
+        self._isolation = host.describe_isolation(
+            self._launch.setup, self._lease, self.seccomp, view.names if view else ()
+        )
         first = self._read_lines(1, self.start_timeout + GRACE, "start-up")[0]
         if first.get("ready") is True:
             self.class_name = first.get("class_name")

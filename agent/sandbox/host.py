@@ -31,9 +31,12 @@ import threading
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from agent import pysource
+
+if TYPE_CHECKING:
+    from agent.sandbox.packages import Packages
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 REPO_ROOT = PACKAGE_DIR.parents[1]
@@ -42,6 +45,15 @@ WORKER = PACKAGE_DIR / "worker.py"
 BOOTCAMPS_PACKAGE = REPO_ROOT / "generated_bootcamps"
 UID_RANGE = range(61000, 62000)
 ENV_PATH = "/usr/bin:/bin"
+# With third-party packages: one thread for each numerical library's pool (OpenBLAS starts one
+# per core at import), so that importing numpy never meets the sandbox's process limit
+# (RLIMIT_NPROC counts threads) and reserves no buffers per core in the address space.
+THREAD_ENV = {
+    "OPENBLAS_NUM_THREADS": "1",
+    "OMP_NUM_THREADS": "1",
+    "MKL_NUM_THREADS": "1",
+    "NUMEXPR_NUM_THREADS": "1",
+}
 
 
 class SandboxError(Exception):
@@ -393,7 +405,9 @@ class Launch:
     stdout and stderr are fds we opened (output files), handed to the launcher and the target.
     `lib` (the worker's library copy) is made visible inside the mount namespace, and so are the
     `writable` directories, which stay writable (outputs that outlive the sandbox). `env` adds to
-    the stripped environment.
+    the stripped environment. `packages` (see packages.py) are the third-party distributions
+    shown read-only: their view directory is bound like `lib`, their site-packages directory is
+    hidden but for their entries.
     """
 
     def __init__(
@@ -412,6 +426,7 @@ class Launch:
         hash_seed: int = 0,
         writable: tuple[Path, ...] = (),
         env: dict[str, str] | None = None,
+        packages: Packages | None = None,
     ):
         self.lease = lease
         self.limits = limits
@@ -436,13 +451,17 @@ class Launch:
                 "work": str(work),
                 "work_bytes": limits.scratch_bytes,
                 "writable": [str(path) for path in writable],
+                "packages": packages.mounts if packages else {},
             }
+            if packages:
+                mounts["bind"].append(str(packages.view))
         env = {
             "PATH": ENV_PATH,
             "LANG": "C.UTF-8",
             "HOME": str(work),
             "PYTHONHASHSEED": str(hash_seed),
             "PYTHONDONTWRITEBYTECODE": "1",
+            **(THREAD_ENV if packages else {}),
             **(env or {}),
         }
         config = {
@@ -680,9 +699,13 @@ def read_tail(path: Path, size: int = 2000) -> str:
 
 
 def describe_isolation(
-    setup: dict[str, Any] | None, lease: UidLease | None, seccomp_requested: bool
+    setup: dict[str, Any] | None,
+    lease: UidLease | None,
+    seccomp_requested: bool,
+    packages: tuple[str, ...] = (),
 ) -> dict[str, Any]:
-    """The isolation actually achieved, from the launcher's setup report."""
+    """The isolation actually achieved, from the launcher's setup report (and the third-party
+    `packages` shown read-only, as name==version, when there are any)."""
     setup = setup or {}
     python, why = sandbox_python()
     notes = []
@@ -709,7 +732,7 @@ def describe_isolation(
         notes.append("seccomp disabled by the caller")
     notes += setup.get("errors", [])
     notes.append("/proc still lists host processes (no pid namespace)")
-    return {
+    described = {
         "uid_drop": bool(setup.get("uid_drop")),
         "uid": setup.get("uid"),
         "network": network,
@@ -723,6 +746,9 @@ def describe_isolation(
         else "process tree + subreaper",
         "notes": notes,
     }
+    if packages:
+        described["packages"] = list(packages)
+    return described
 
 
 def limits_dict(limits: SandboxLimits) -> dict[str, int]:

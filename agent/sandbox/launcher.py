@@ -17,9 +17,11 @@ whole descendant tree; reaps them all and reports the target's exit status on th
 Status pipe lines (JSON): {"event": "setup", "isolation": {...}} from the child just before exec,
 {"event": "setup_error", "error": "..."} if setup failed, and {"event": "exit", ...} at the end.
 Config keys: uid, gid (null: no uid drop), limits {cpu, as, nofile, fsize, nproc}, netns (bool),
-mounts (null or {hide, bind, work, work_bytes, writable}: `writable` directories are bound like
-`bind` ones but stay writable, for outputs that must outlive the sandbox, such as a compiled
-program), cwd, env, seccomp (bool), status_fd, lifeline_fd, target_fds (fds the target keeps).
+mounts (null or {hide, bind, work, work_bytes, writable, packages}: `writable` directories are
+bound like `bind` ones but stay writable, for outputs that must outlive the sandbox, such as a
+compiled program; `packages` maps a site-packages directory to the entries of it to show: the
+directory is hidden like `hide` ones and only those entries are bound back, read-only), cwd, env,
+seccomp (bool), status_fd, lifeline_fd, target_fds (fds the target keeps).
 """
 
 import contextlib
@@ -219,14 +221,19 @@ def setup_mounts(spec, uid, gid):
     mount(None, "/", None, MS_REC | MS_PRIVATE)
     writable = list(spec.get("writable") or [])
     keep = {path: os.open(path, os.O_PATH | os.O_DIRECTORY) for path in [*spec["bind"], *writable]}
+    packages = spec.get("packages") or {}
+    sites = {site: os.open(site, os.O_PATH | os.O_DIRECTORY) for site in packages}
     hidden = []
-    for path in spec["hide"]:
+    for path in [*spec["hide"], *packages]:
         if os.path.isdir(path) and not os.path.islink(path):
             mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=64k,mode=755")
             hidden.append(path)
     for path, fd in keep.items():
         os.makedirs(path, mode=0o755, exist_ok=True)
         mount(f"/proc/self/fd/{fd}", path, None, MS_BIND | MS_REC)
+        os.close(fd)
+    for site, fd in sites.items():
+        bind_entries(site, fd, packages[site])
         os.close(fd)
     work = spec["work"]
     os.makedirs(work, mode=0o755, exist_ok=True)
@@ -254,6 +261,22 @@ def setup_mounts(spec, uid, gid):
         "scratch": f"private tmpfs, {spec['work_bytes'] // (1 << 20)} MiB",
         "remount_failures": failed,
     }
+
+
+def bind_entries(site, fd, entries):
+    """Bind each entry (a directory or a file) of the site directory, whose pre-hiding view
+    `fd` holds, back at its own path: over the empty tmpfs now hiding the site directory."""
+    for entry in entries:
+        if entry.startswith("/") or ".." in entry.split("/"):
+            raise OSError(errno.EINVAL, f"package entry outside its site directory: {entry}")
+        source = f"/proc/self/fd/{fd}/{entry}"
+        target = os.path.join(site, entry)
+        if os.path.isdir(source):
+            os.makedirs(target, mode=0o755, exist_ok=True)
+        else:
+            os.makedirs(os.path.dirname(target), mode=0o755, exist_ok=True)
+            os.close(os.open(target, os.O_WRONLY | os.O_CREAT, 0o644))
+        mount(source, target, None, MS_BIND | MS_REC)
 
 
 def seccomp_filter():

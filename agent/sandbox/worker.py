@@ -695,6 +695,8 @@ def same(a, b):
 def main():
     cfg = json.loads(sys.argv[1])
     sys.path.insert(0, cfg["lib"])
+    if cfg.get("packages"):  # the third-party packages the candidate requires, and only those
+        sys.path.append(cfg["packages"])
     signal.signal(signal.SIGALRM, _on_alarm)
     chan = Channel(cfg["in_fd"], cfg["out_fd"])
     worker = Worker(cfg)

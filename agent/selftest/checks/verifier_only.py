@@ -118,6 +118,13 @@ def _positive(outcome: Any) -> bool:
     return outcome.ok and isinstance(outcome.value, int | float) and outcome.value > 0
 
 
+def _right(outcome: Any) -> bool:
+    """A score that counts as a right answer: at least half credit, as in the guessability check
+    with a reference answer (a small credit for any well-formed answer, reasoning-gym's 0.05
+    format reward say, is junk credit for `soundness` to judge, not a right guess)."""
+    return outcome.ok and isinstance(outcome.value, int | float) and outcome.value >= 0.5
+
+
 def speed_gate(ctx: Context, score_seconds: list[float]) -> CheckResult | None:
     """Like `generation.speed_gate`, with a junk response for the answer: a generate() or a
     score() sure to fail `speed` fails it at once, before the checks that call them hundreds of
@@ -310,7 +317,7 @@ def guessability(ctx: Context) -> CheckResult:
     responses = [wrap(style, str(guess)) for guess in GUESSES] + _example_answers(cases)
     for response in dict.fromkeys(responses):
         outcomes = ctx.candidate.scores([(response, case.case) for case in cases])
-        hits = {i for i, outcome in enumerate(outcomes) if _positive(outcome)}
+        hits = {i for i, outcome in enumerate(outcomes) if _right(outcome)}
         if hits:
             right.setdefault(response, set()).update(hits)
     covering = _cover(right, len(cases))
