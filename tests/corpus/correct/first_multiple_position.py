@@ -17,8 +17,8 @@ class FirstMultipleBootcamp(Bootcamp):
     defaults: ClassVar[dict[str, Any]] = {"count": 6, "divisor": 7, "max_number": 99}
     difficulties: ClassVar[dict[str, dict[str, Any]]] = {
         "easy": {"count": 9, "divisor": 7, "max_number": 99},  # (1 - 14/99)^9: 25% have none
-        "medium": {"count": 14, "divisor": 7, "max_number": 999},
-        "hard": {"count": 30, "divisor": 13, "max_number": 9999},
+        "medium": {"count": 20, "divisor": 11, "max_number": 999},
+        "hard": {"count": 40, "divisor": 17, "max_number": 9999},
     }
     answer_kind = Integer()
 
