@@ -306,6 +306,13 @@ def draft(
             "oracle confirms fail the candidate."
         ),
     ] = True,
+    gates: Annotated[
+        bool,
+        typer.Option(
+            help="With an LLM: the quality gates (novelty judge, spec-fidelity review, shortcut "
+            "hunt; see the README)."
+        ),
+    ] = True,
     home: Annotated[Path | None, typer.Option(help="State directory (default .campforge).")] = None,
     checkpoints: Annotated[
         str | None,
@@ -347,6 +354,8 @@ def draft(
     options.develop.rounds = rounds
     options.develop.selftest = Settings(cases=cases)
     options.develop.exploit_hunt = exploit_hunt
+    if not gates:
+        options.develop.gates = ()
     runnable = [spec for spec in specs if spec.offline or use_llm or replay]
     skipped = [
         SpecOutcome(spec.name, spec.path, "skipped", "needs an LLM (no endpoint configured)")

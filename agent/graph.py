@@ -17,6 +17,7 @@ from __future__ import annotations
 import operator
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import Annotated, Any, TypedDict
 
 from langgraph.graph import END, START, StateGraph
@@ -24,6 +25,7 @@ from langgraph.types import Send, interrupt
 
 from agent import pysource
 from agent.develop import DevelopOptions, develop_candidate
+from agent.gates.novelty_judge import novelty_judge
 from agent.llm import LLMClient
 from agent.novelty import novelty
 from agent.prompts import PROMPT_VERSION
@@ -208,7 +210,9 @@ def build_graph(deps: Dependencies) -> StateGraph:
     builder.add_conditional_edges(
         "select", lambda state: "queue" if state.get("selected") else END, ["queue", END]
     )
-    builder.add_edge("queue", "review")
+    builder.add_node("novelty_judge", partial(novelty_judge, deps=deps))
+    builder.add_edge("queue", "novelty_judge")
+    builder.add_edge("novelty_judge", "review")
     builder.add_conditional_edges("review", after_review, ["merge", "redraft", "rejected"])
     builder.add_conditional_edges("redraft", fan_out, ["develop"])
     builder.add_edge("merge", END)
