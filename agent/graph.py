@@ -9,6 +9,10 @@ off mid-way gets its finished LLM calls back from the transcript (`agent.develop
                      +------ redraft <------+--------------------------------- -> reject: end
                                           (no candidate passes: end, failed)
 
+With an LLM, quality gates (agent.gates) sit around queue: select -> fidelity -> shortcut_hunt
+-> (a failing gate check, rounds left: gate_repair -> fidelity) -> queue -> novelty_judge ->
+review. Without one they pass the state through unchanged.
+
 State is JSON-native (dicts, lists, strings) so the checkpointer stores it as is.
 """
 
@@ -25,7 +29,10 @@ from langgraph.types import Send, interrupt
 
 from agent import pysource
 from agent.develop import DevelopOptions, develop_candidate
+from agent.gates.fidelity import fidelity
+from agent.gates.gate_repair import after_gates, gate_repair
 from agent.gates.novelty_judge import novelty_judge
+from agent.gates.shortcut_hunt import shortcut_hunt
 from agent.llm import LLMClient
 from agent.novelty import novelty
 from agent.prompts import PROMPT_VERSION
@@ -208,8 +215,14 @@ def build_graph(deps: Dependencies) -> StateGraph:
     builder.add_conditional_edges("load_spec", fan_out, ["develop"])
     builder.add_edge("develop", "select")
     builder.add_conditional_edges(
-        "select", lambda state: "queue" if state.get("selected") else END, ["queue", END]
+        "select", lambda state: "fidelity" if state.get("selected") else END, ["fidelity", END]
     )
+    for name, node in (("fidelity", fidelity), ("shortcut_hunt", shortcut_hunt)):
+        builder.add_node(name, partial(node, deps=deps))
+    builder.add_node("gate_repair", partial(gate_repair, deps=deps))
+    builder.add_edge("fidelity", "shortcut_hunt")
+    builder.add_conditional_edges("shortcut_hunt", after_gates, ["gate_repair", "queue"])
+    builder.add_edge("gate_repair", "fidelity")
     builder.add_node("novelty_judge", partial(novelty_judge, deps=deps))
     builder.add_edge("queue", "novelty_judge")
     builder.add_edge("novelty_judge", "review")

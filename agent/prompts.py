@@ -30,7 +30,9 @@ from agent.parts import (
 )
 from agent.spec import Spec
 
-PROMPT_VERSION = "1.2"  # 1.1: brute_force; 1.2: all_answers, shortcuts
+PROMPT_VERSION = (
+    "1.3"  # 1.1: brute_force; 1.2: all_answers, shortcuts; 1.3: LLM gates (agent.gates)
+)
 PROMPTS = campforge_prompts.DIRECTORY  # prompts/ in the repository
 HINT_KEYS = ("answer_kind", "defaults", "difficulties", "description")
 EVIDENCE_FIELDS = ("case", "response", "expected", "got")

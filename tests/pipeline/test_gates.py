@@ -20,7 +20,7 @@ from agent.llm import TranscriptStore
 from review.store import QueueStore
 from review.web import create_app
 from tests.llm_server import Reply, ScriptedLLMServer
-from tests.pipeline.test_pipeline import options, run
+from tests.pipeline.test_pipeline import correct_reply, llm_spec, options, run
 
 ROOT = Path(__file__).resolve().parents[2]
 KNAPSACK = (ROOT / "generated_bootcamps" / "knapsack" / "bootcamp.py").read_text(encoding="utf-8")
@@ -142,3 +142,121 @@ def test_malformed_judge_replies_do_not_crash_a_batch(tmp_path):
         "could not be read"
         in store.get(outcomes["bag_one"].candidate_id).novelty["judge"]["problem"]
     )
+
+
+# -- the spec-fidelity review -----------------------------------------------------------------
+
+FIDELITY_MARK = "review an RL training task against its specification"
+REPAIR_MARK = "checks failed"
+FINDING = "the spec asks for exponents up to a billion at hard; hard exponents stop at 1000"
+
+
+def fidelity_route(findings_per_review: list[list[dict[str, str]]]):
+    """Drafts and repairs get the correct modpow reply; reviews get the scripted findings."""
+    reviews = iter(findings_per_review)
+
+    def route(body):
+        text = body["messages"][-1]["content"]
+        if FIDELITY_MARK in text:
+            return Reply("```json\n" + json.dumps(next(reviews)) + "\n```")
+        return Reply(correct_reply())
+
+    return route
+
+
+def test_a_fidelity_finding_goes_round_repair_with_the_finding_in_the_repair_prompt(tmp_path):
+    finding = {"where": "difficulties", "departure": FINDING}
+    with ScriptedLLMServer(fidelity_route([[finding], []])) as server:
+        workspace, run_id, outcomes = run(
+            tmp_path, [llm_spec(tmp_path)], options(server, gates=("fidelity",))
+        )
+        requests = [request["messages"][-1]["content"] for request in server.requests]
+    outcome = outcomes["modpow"]
+    assert outcome.outcome == "queued", outcome.reason
+    purposes = [e["purpose"] for e in TranscriptStore(workspace.database).exchanges(run_id)]
+    assert purposes == [
+        "draft modpow",
+        "fidelity review modpow",
+        "gate repair modpow",
+        "fidelity review modpow",
+    ]
+    repair = requests[2]
+    assert REPAIR_MARK in repair and "`fidelity`" in repair and FINDING in repair
+    candidate = QueueStore(workspace.database).get(outcome.candidate_id)
+    check = next(c for c in candidate.report["checks"] if c["id"] == "fidelity")
+    assert check["passed"] and "no departure" in check["summary"]
+    assert candidate.report["verdict"] == "pass" and candidate.rounds == 1
+
+
+def test_a_finding_left_after_the_repair_rounds_reaches_the_reviewers_packet(tmp_path):
+    finding = {"where": "prompt", "departure": FINDING}
+    with ScriptedLLMServer(fidelity_route([[finding], [finding]])) as server:
+        workspace, _, outcomes = run(
+            tmp_path, [llm_spec(tmp_path)], options(server, gates=("fidelity",), rounds=1)
+        )
+    candidate = QueueStore(workspace.database).get(outcomes["modpow"].candidate_id)
+    check = next(c for c in candidate.report["checks"] if c["id"] == "fidelity")
+    assert not check["passed"] and FINDING in check["summary"]
+    assert candidate.report["verdict"] == "pass"  # advice for the reviewer, not a failed test
+    page = TestClient(create_app(workspace)).get(f"/candidates/{candidate.id}").text
+    assert "the spec asks for exponents up to a billion" in page
+
+
+# -- the shortcut hunt -------------------------------------------------------------------------
+
+HUNT_MARK = "ways a solver can earn the reward"
+GREEDY_KNAPSACK = (
+    ROOT / "tests/corpus/broken/shortcuts__knapsack_greedy_often_right.py"
+).read_text(encoding="utf-8")
+PROPOSAL = '''```python shortcuts
+def shortcuts(cls, case):
+    """Greedy by value per weight: take the best ratio first while it fits."""
+    weights, values, room = case["weights"], case["values"], case["capacity"]
+    total = 0
+    for i in sorted(range(len(weights)), key=lambda i: -values[i] / weights[i]):
+        if weights[i] <= room:
+            room -= weights[i]
+            total += values[i]
+    return {"greedy by value/weight": total}
+```'''
+
+
+def module_reply(source: str, name: str) -> str:
+    renamed = source.replace('name = "knapsack"', f'name = "{name}"')
+    return f"Here is the bootcamp.\n\n```python\n{renamed}\n```\n"
+
+
+def test_a_proposed_shortcut_runs_in_the_sandbox_and_its_accuracy_drives_the_repair(tmp_path):
+    # The first draft names no shortcuts and draws uniformly random items, where greedy by
+    # value per weight is usually optimal; the repair is the catalog's knapsack, which redraws.
+    without = GREEDY_KNAPSACK[: GREEDY_KNAPSACK.index("    @classmethod\n    def shortcuts")]
+    without = without.replace('EXPECTED_FAILURES = {"shortcuts"}\n', "")
+    draft, repaired = module_reply(without, "bag_value"), module_reply(KNAPSACK, "bag_value")
+
+    def route(body):
+        text = body["messages"][-1]["content"]
+        if HUNT_MARK in text:
+            return Reply(PROPOSAL)
+        return Reply(repaired if REPAIR_MARK in text else draft)
+
+    spec = write_spec(tmp_path, BAG_SPEC.replace("bag_packing", "bag_value"), "bag_value")
+    with ScriptedLLMServer(route) as server:
+        workspace, run_id, outcomes = run(
+            tmp_path, [spec], options(server, gates=("shortcut_hunt",))
+        )
+        requests = [request["messages"][-1]["content"] for request in server.requests]
+    outcome = outcomes["bag_value"]
+    assert outcome.outcome == "queued", outcome.reason
+    purposes = [e["purpose"] for e in TranscriptStore(workspace.database).exchanges(run_id)]
+    assert purposes == ["draft bag_value", "shortcut hunt bag_value", "gate repair bag_value"]
+    repair = requests[2]
+    assert "`shortcut_hunt`" in repair and "greedy by value/weight" in repair
+    assert "make the cases where it fails common" in repair
+    share = re.search(r"right on (\d+)% of (\w+) cases", repair)
+    assert share and int(share.group(1)) > 50  # measured in the sandbox on the first draft
+    candidate = QueueStore(workspace.database).get(outcome.candidate_id)
+    hunt = next(c for c in candidate.report["checks"] if c["id"] == "shortcut_hunt")
+    shares = hunt["numbers"]["shares"]["greedy by value/weight"]
+    assert hunt["passed"] and set(shares) == {"easy", "medium", "hard"}
+    assert max(shares.values()) <= 0.2  # the repaired generator, measured again, no new call
+    assert "redraw" in candidate.code.lower()
