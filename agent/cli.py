@@ -525,6 +525,13 @@ def draft(
             "oracle confirms fail the candidate."
         ),
     ] = True,
+    gates: Annotated[
+        bool,
+        typer.Option(
+            help="With an LLM: the quality gates (novelty judge, spec-fidelity review, shortcut "
+            "hunt; see the README)."
+        ),
+    ] = True,
     home: Annotated[Path | None, typer.Option(help="State directory (default .campforge).")] = None,
     checkpoints: Annotated[
         str | None,
@@ -577,6 +584,8 @@ def draft(
         from agent.calibrate import Settings as CalibrationSettings
 
         options.develop.calibration = CalibrationSettings()
+    if not gates:
+        options.develop.gates = ()
     runnable = [spec for spec in specs if spec.offline or use_llm or replay]
     skipped = [
         SpecOutcome(spec.name, spec.path, "skipped", "needs an LLM (no endpoint configured)")

@@ -37,6 +37,11 @@ class DevelopOptions:
     selftest: Settings = field(default_factory=Settings)
     exploit_hunt: bool = True  # with an LLM: attack passing candidates (agent.exploits)
     calibration: Any = None  # agent.calibrate.Settings: the graph's calibrate node (None: off)
+    gates: tuple[str, ...] = (
+        "novelty_judge",
+        "fidelity",
+        "shortcut_hunt",
+    )  # agent.gates, with an LLM
     # Self-tests are CPU-bound and start sandboxes: at most this many at once in the process.
     testing_slots: threading.BoundedSemaphore = field(
         default_factory=lambda: threading.BoundedSemaphore(2)

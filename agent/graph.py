@@ -11,6 +11,10 @@ off mid-way gets its finished LLM calls back from the transcript (`agent.develop
                         (no candidate passes: end, failed; calibrate: a preset far outside the
                          band, when the run calibrates: agent.calibrate_node)
 
+With an LLM, quality gates (agent.gates) sit around calibrate and queue: select -> fidelity ->
+shortcut_hunt -> (a failing gate check, rounds left: gate_repair -> fidelity) -> calibrate ->
+queue -> novelty_judge -> review. Without one they pass the state through unchanged.
+
 State is JSON-native (dicts, lists, strings) so the checkpointer stores it as is.
 """
 
@@ -20,6 +24,7 @@ import functools
 import operator
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import Annotated, Any, TypedDict
 
 from langgraph.graph import END, START, StateGraph
@@ -28,6 +33,10 @@ from langgraph.types import Send, interrupt
 from agent import pysource
 from agent.calibrate_node import after_calibration, calibrate_selected
 from agent.develop import DevelopOptions, develop_candidate
+from agent.gates.fidelity import fidelity
+from agent.gates.gate_repair import after_gates, gate_repair
+from agent.gates.novelty_judge import novelty_judge
+from agent.gates.shortcut_hunt import shortcut_hunt
 from agent.llm import LLMClient
 from agent.novelty import novelty
 from agent.prompts import PROMPT_VERSION
@@ -212,12 +221,24 @@ def build_graph(deps: Dependencies) -> StateGraph:
     builder.add_conditional_edges("load_spec", fan_out, ["develop"])
     builder.add_edge("develop", "select")
     builder.add_conditional_edges(
-        "select", lambda state: "calibrate" if state.get("selected") else END, ["calibrate", END]
+        "select", lambda state: "fidelity" if state.get("selected") else END, ["fidelity", END]
     )
     builder.add_conditional_edges(
         "calibrate", lambda s: after_calibration(s) or fan_out(s), ["queue", "develop"]
     )
-    builder.add_edge("queue", "review")
+    for name, node in (("fidelity", fidelity), ("shortcut_hunt", shortcut_hunt)):
+        builder.add_node(name, partial(node, deps=deps))
+    builder.add_node("gate_repair", partial(gate_repair, deps=deps))
+    builder.add_edge("fidelity", "shortcut_hunt")
+    builder.add_conditional_edges(
+        "shortcut_hunt",
+        lambda s: "calibrate" if after_gates(s) == "queue" else "gate_repair",
+        ["gate_repair", "calibrate"],
+    )
+    builder.add_edge("gate_repair", "fidelity")
+    builder.add_node("novelty_judge", partial(novelty_judge, deps=deps))
+    builder.add_edge("queue", "novelty_judge")
+    builder.add_edge("novelty_judge", "review")
     builder.add_conditional_edges("review", after_review, ["merge", "redraft", "rejected"])
     builder.add_conditional_edges("redraft", fan_out, ["develop"])
     builder.add_edge("merge", END)

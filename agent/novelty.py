@@ -7,10 +7,19 @@ compared with every entry by TF-IDF cosine similarity, so the words that tell ta
 "number"), and words that only name a domain ("probability", "graph") count for nothing. A
 near-duplicate, or a name already taken, is flagged for the reviewer, not rejected: the reviewer
 decides.
+
+TF-IDF misses paraphrases that avoid a task's key words ("a weight-limited bag of objects" scored
+0.037 against knapsack). When an LLM is configured, the candidate's top-k neighbours (catalog and
+queue) also go to a judge (`judge_novelty`, prompt `prompts/novelty_judge.md.j2`) with both specs;
+its verdicts (same task / variant / different) and reasons are stored with the candidate, and
+"same task" flags it. A reply that cannot be read is recorded as the judge's problem, never an
+error of the batch.
 """
 
 from __future__ import annotations
 
+import ast
+import json
 import math
 import re
 from collections import Counter
@@ -18,7 +27,15 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import jinja2
+
+import campforge_prompts
 from generated_bootcamps import catalog
+
+JUDGE_NEIGHBOURS = 3  # nearest TF-IDF neighbours the LLM judge compares the candidate with
+VERDICTS = ("same task", "variant", "different")
+NEIGHBOUR_SPEC_CHARS = 3000  # of each spec shown to the judge
+_JSON_FENCE = re.compile(r"```json\s*\n(.*?)```", re.DOTALL | re.IGNORECASE)
 
 DUPLICATE_SIMILARITY = 0.26  # calibrated in tests/drafting/test_novelty.py
 STOPWORDS = frozenset(
@@ -65,9 +82,15 @@ def _spec_text(entry: catalog.CatalogEntry) -> str:
     """The spec a generated entry was drafted from, up to its first code block."""
     path = Path(catalog.catalog_dir()) / entry.name / "spec.md"
     try:
-        text = path.read_text(encoding="utf-8")[:SPEC_CHARS]
+        text = path.read_text(encoding="utf-8")
     except OSError:
         return ""
+    return spec_prose(text)
+
+
+def spec_prose(text: str) -> str:
+    """A spec's title and description: without its front matter, up to its first code block."""
+    text = text[:SPEC_CHARS]
     body = text.split("\n---\n", 1)[-1] if text.startswith("---") else text
     return body.split("```", 1)[0]
 
@@ -139,6 +162,97 @@ def novelty(
     }
 
 
+def neighbours(
+    name: str,
+    description: str,
+    queued: Sequence[tuple[int, str, str, str]] = (),
+    k: int = JUDGE_NEIGHBOURS,
+) -> list[dict[str, Any]]:
+    """The `k` catalog entries and queued candidates ((id, name, description, spec text)) nearest
+    the candidate by TF-IDF, nearest first: {kind, name, id, similarity, spec}. A catalog entry's
+    spec is its spec.md, or the bootcamp module's docstring when it was written by hand."""
+    entries = {entry.name: entry for entry in catalog.entries()}
+    documents: dict[tuple[str, Any], Counter[str]] = {
+        ("catalog", entry.name): _document(entry.name, entry.description, _spec_text(entry))
+        for entry in entries.values()
+    }
+    texts: dict[tuple[str, Any], str] = {}
+    for number, other, text, spec in queued:
+        documents[("queued", (number, other))] = _document(other, text)
+        texts[("queued", (number, other))] = spec
+    scores = _cosines(_document(name, description), documents)
+    found = []
+    for key in sorted(scores, key=lambda key: -scores[key])[:k]:
+        kind, which = key
+        if kind == "catalog":
+            entry = entries[which]
+            spec = _spec_text(entry) or _module_docstring(entry) or entry.description
+            found.append({"kind": kind, "name": which, "id": None, "spec": spec})
+        else:
+            found.append({"kind": kind, "name": which[1], "id": which[0], "spec": texts[key]})
+        found[-1]["similarity"] = round(scores[key], 3)
+        found[-1]["spec"] = found[-1]["spec"][:NEIGHBOUR_SPEC_CHARS]
+    return found
+
+
+def _module_docstring(entry: catalog.CatalogEntry) -> str:
+    path = Path(catalog.catalog_dir()) / entry.path
+    try:
+        return ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) or ""
+    except (OSError, SyntaxError, ValueError):
+        return ""
+
+
+def judge_messages(spec_text: str, found: list[dict[str, Any]]) -> list[dict[str, str]]:
+    """The judge's chat message: the candidate's spec and each neighbour's."""
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(campforge_prompts.DIRECTORY),
+        autoescape=False,  # a chat message, not HTML
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
+    text = environment.get_template("novelty_judge.md.j2").render(
+        spec=spec_text[:NEIGHBOUR_SPEC_CHARS], neighbours=found, verdicts=VERDICTS
+    )
+    return [{"role": "user", "content": text}]
+
+
+def parse_verdicts(text: str, count: int) -> list[dict[str, Any]]:
+    """The judge's verdicts: a JSON list of {neighbour, verdict, reason}; ValueError when the
+    reply holds no such list. Items naming no shown neighbour or no known verdict are dropped."""
+    fenced = _JSON_FENCE.search(text)
+    body = fenced.group(1) if fenced else text[text.find("[") : text.rfind("]") + 1]
+    try:
+        data = json.loads(body)
+    except (json.JSONDecodeError, RecursionError):
+        raise ValueError("no ```json block holding a list of verdicts") from None
+    if not isinstance(data, list):
+        raise ValueError(f"the json block holds {type(data).__name__}, not a list")
+    verdicts: dict[int, dict[str, Any]] = {}
+    for item in data:
+        if not isinstance(item, dict):
+            continue
+        index, verdict = item.get("neighbour"), str(item.get("verdict") or "").strip().lower()
+        if isinstance(index, bool) or not isinstance(index, int) or not 0 <= index < count:
+            continue
+        if verdict in VERDICTS and index not in verdicts:
+            verdicts[index] = {"verdict": verdict, "reason": str(item.get("reason") or "")[:500]}
+    if not verdicts:
+        raise ValueError("no verdict names a shown neighbour with one of: " + ", ".join(VERDICTS))
+    return [{"neighbour": index, **verdicts[index]} for index in sorted(verdicts)]
+
+
+def judged(found: dict[str, Any], judge: dict[str, Any]) -> dict[str, Any]:
+    """A candidate's novelty record with the judge's result added: a "same task" verdict flags
+    it as a duplicate of that neighbour ("judged_same")."""
+    updated = {**found, "judge": judge}
+    same = next((v for v in judge.get("verdicts", []) if v["verdict"] == "same task"), None)
+    if same is not None:
+        updated["duplicate"] = True
+        updated["judged_same"] = {key: same[key] for key in ("kind", "name", "id")}
+    return updated
+
+
 def queued_only(found: dict[str, Any]) -> bool:
     """Whether a flagged candidate looks like another spec's queued candidate and nothing in the
     catalog. Reads older records (without "catalog_duplicate") too."""
@@ -149,7 +263,38 @@ def queued_only(found: dict[str, Any]) -> bool:
 
 def near_label(found: dict[str, Any]) -> str:
     """What a flagged candidate looks like, in a few words: "knapsack" (a catalog entry) or
-    "#7 rail_fence_decrypt" (another spec's queued candidate)."""
+    "#7 rail_fence_decrypt" (another spec's queued candidate); the LLM judge's "same task"
+    first."""
+    same = found.get("judged_same")
+    if same:
+        return f"#{same['id']} {same['name']}" if same.get("kind") == "queued" else same["name"]
     if queued_only(found):
         return f"#{found['queued']['id']} {found['queued']['name']}"
     return str(found.get("nearest") or "")
+
+
+def novelty_flag(found: dict[str, Any]) -> str:
+    """One line for a queue listing: "new", "near knapsack", "near knapsack (LLM: same task)";
+    a judged variant is named too: "new (LLM: variant of knapsack)"."""
+    judge = found.get("judge") or {}
+    variant = next((v for v in judge.get("verdicts", []) if v["verdict"] == "variant"), None)
+    if found.get("duplicate") or found.get("name_taken"):
+        flag = f"near {near_label(found)}"
+        return f"{flag} (LLM: same task)" if found.get("judged_same") else flag
+    if variant is not None:
+        return f"new (LLM: variant of {variant['name']})"
+    return "new"
+
+
+def judge_lines(found: dict[str, Any]) -> list[str]:
+    """The LLM judge's verdicts, one line each (none when it did not run)."""
+    judge = found.get("judge")
+    if not judge:
+        return []
+    if judge.get("problem") and not judge.get("verdicts"):
+        return [f"LLM judge: no verdict ({judge['problem']})"]
+    return [
+        f"LLM judge: {v['verdict']} as {'catalog bootcamp' if v['kind'] == 'catalog' else 'queued'}"
+        f" {v['name']!r} (similarity {v['similarity']}): {v['reason']}"
+        for v in judge.get("verdicts", [])
+    ]

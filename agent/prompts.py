@@ -31,8 +31,8 @@ from agent.parts import (
 from agent.sandbox.packages import ALLOWED as ALLOWED_PACKAGES
 from agent.spec import Spec
 
-# 1.1: brute_force; 1.2: all_answers, shortcuts;
-# 1.3: n/a checks apart, to_reference_input for a reference checker, requires
+# 1.1: brute_force; 1.2: all_answers, shortcuts; 1.3: n/a checks apart,
+# to_reference_input for a reference checker, requires, LLM gates (agent.gates)
 PROMPT_VERSION = "1.3"
 PROMPTS = campforge_prompts.DIRECTORY  # prompts/ in the repository
 HINT_KEYS = ("answer_kind", "defaults", "difficulties", "description")

@@ -18,7 +18,7 @@ from rich.syntax import Syntax
 from rich.table import Table
 from rich.text import Text
 
-from agent.novelty import near_label, queued_only
+from agent.novelty import judge_lines, near_label, novelty_flag, queued_only
 from agent.selftest import Report, print_report
 from agent.workspace import Workspace
 from review.store import STATUSES, QueueStore, UnknownCandidate, unmerged_hint
@@ -54,7 +54,7 @@ def list_candidates(
     _, store = _store(home)
     candidates = store.list(status=status)
     table = Table(title=f"{len(candidates)} candidate(s)")
-    for column in ("id", "name", "domain", "status", "self-test", "rounds", "created"):
+    for column in ("id", "name", "domain", "status", "self-test", "novelty", "rounds", "created"):
         table.add_column(column, no_wrap=column in ("id", "status"))
     unmerged = [candidate.id for candidate in candidates if candidate.unmerged]
     for candidate in candidates:
@@ -67,6 +67,7 @@ def list_candidates(
             if candidate.unmerged
             else candidate.status,
             Text(report.summary_line()),
+            Text(novelty_flag(candidate.novelty)),
             str(candidate.rounds),
             candidate.created_at,
         )
@@ -110,6 +111,8 @@ def show(
             else f"catalog bootcamp {found.get('nearest')!r} (similarity {found.get('similarity')})"
         )
         out.print(Text(f"novelty: looks like {where}", style="yellow"))
+    for line in judge_lines(candidate.novelty):
+        out.print(Text(line, style="yellow" if "same task" in line else ""))
     out.rule("sample cases")
     try:
         for sample in sample_cases(candidate.code, samples, companion=candidate.companion):

@@ -307,6 +307,14 @@ class QueueStore:
                 (candidate_id, status, note or None, now()),
             )
 
+    def set_novelty(self, candidate_id: int, novelty: dict[str, Any]) -> None:
+        """Replace a candidate's novelty record (the LLM judge adds its verdicts after queueing)."""
+        with self.connection() as db:
+            db.execute(
+                "UPDATE candidates SET novelty = ? WHERE id = ?",
+                (json.dumps(novelty), candidate_id),
+            )
+
     def events(self, candidate_id: int) -> list[Event]:
         with self.connection() as db:
             rows = db.execute(

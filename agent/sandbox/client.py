@@ -569,6 +569,16 @@ class Sandbox:
             payload["record"] = record
         return self._request(payload, f"map({method}, {len(args)} items)", timeout)
 
+    def effort(
+        self, method: str, cases: list[dict[str, Any]], cap: int, *, timeout: float | None = None
+    ) -> list[dict[str, Any]]:
+        """Per case: the lines of the candidate's file that `method(case)` runs (at most `cap`),
+        with the module's functools caches cleared first."""
+        if method not in CLASSMETHODS:
+            raise ValueError(f"unknown method {method!r}; expected one of {CLASSMETHODS}")
+        payload = {"op": "effort", "method": method, "cases": list(cases), "cap": cap}
+        return self._request(payload, f"effort({method}, {len(cases)} cases)", timeout)
+
     def call(self, method: str, *args: Any, timeout: float | None = None) -> Any:
         """One classmethod call: its value, or CandidateError."""
         item = self.map(method, [args], timeout=timeout)[0]

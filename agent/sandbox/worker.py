@@ -44,6 +44,10 @@ class CallTimeout(BaseException):
     """Raised inside candidate code when its wall-clock budget is spent."""
 
 
+class StepCap(BaseException):
+    """Raised inside candidate code when an effort count reaches its cap."""
+
+
 _armed = False
 
 
@@ -108,6 +112,7 @@ class Worker:
         self.flooded = False
         self.cls = None
         self.base = None
+        self.module = None
 
     # -- candidate loading -----------------------------------------------------------------------
 
@@ -142,6 +147,7 @@ class Worker:
                 f"expected exactly one Bootcamp subclass in the module, found {names}"
             )
         self.cls = found[0]
+        self.module = module
 
     # -- results ---------------------------------------------------------------------------------
 
@@ -299,6 +305,37 @@ class Worker:
                 return name
         return None
 
+    def steps(self, fn, case, cap):
+        """Lines of the candidate's own file that `fn(case)` runs (at most `cap`), after clearing
+        the module's functools caches, so a case costs what it costs on its own."""
+        for owner in (self.module, self.cls):
+            for value in list(vars(owner).values()):
+                for target in (value, getattr(value, "__func__", None)):
+                    clear = getattr(target, "cache_clear", None)
+                    if callable(clear):
+                        clear()
+        filename = self.module.__file__
+        count = 0
+
+        def local(frame, event, arg):
+            nonlocal count
+            if event == "line":
+                count += 1
+                if count >= cap:
+                    raise StepCap
+            return local
+
+        sys.settrace(
+            lambda frame, event, arg: local if frame.f_code.co_filename == filename else None
+        )
+        try:
+            fn(case)
+        except StepCap:
+            pass
+        finally:
+            sys.settrace(None)
+        return count
+
     def run_batch(self, chan, thunks, timeout, what, annotate=None):
         """Run thunks as items, in order; stop after the first that times out or floods its
         output (a candidate that does it once will do it again: the rest would only cost a
@@ -361,6 +398,11 @@ class Worker:
         elif op == "purity":  # which classmethod, if any, changes the case it is given
             thunks = [lambda c=case: self.mutator(c) for case in req["cases"]]
             count = self.run_batch(chan, thunks, timeout, "result")
+        elif op == "effort":  # the steps each call of a classmethod takes on a case
+            fn = getattr(cls, req["method"])
+            cap = int(req["cap"])
+            thunks = [lambda c=case: self.steps(fn, c, cap) for case in req["cases"]]
+            count = self.run_batch(chan, thunks, timeout, "steps")
         elif op == "map":
             method = req["method"]
             if method not in CLASSMETHODS:

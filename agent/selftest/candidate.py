@@ -128,6 +128,16 @@ class Candidate:
             )
         return [Outcome.from_item(item) for item in items]
 
+    def effort(self, method: str, cases: Sequence[dict[str, Any]], cap: int) -> list[Outcome]:
+        """Per case: how many lines of the candidate's own code `cls.<method>(case)` runs (at
+        most `cap`), its functools caches cleared first: a deterministic measure of work."""
+        what = f"{method}() effort on {len(cases)} case(s)"
+        items: list[dict[str, Any]] = []
+        for start in range(0, len(cases), BATCH):
+            chunk = list(cases[start : start + BATCH])
+            items += self._guard(what, lambda chunk=chunk: self.sandbox.effort(method, chunk, cap))
+        return [Outcome.from_item(item) for item in items]
+
     def mutators(self, cases: Sequence[dict[str, Any]]) -> list[Outcome]:
         """Per case: which classmethod (if any) changed the case object it was given."""
         what = f"purity probe on {len(cases)} case(s)"

@@ -7,17 +7,23 @@ is not). Many expressions are right for one case, so the answer is checked again
 multiset of number literals equals the given numbers and the exact value equals the target
 (`expression_numbers` and `expression_value` from the answer kinds; nothing is `eval`-ed).
 
-Generation draws numbers (and a target) and keeps only solvable draws. Solvability is decided by an
-exhaustive search (`find_expression`): every expression splits the numbers into two parts, so for
-each split it enumerates all values of the smaller part (at most 3 numbers) and looks for the few
-values of the other part that combine with each into the target, recursively. Results are cached
-per multiset and target (`functools.lru_cache`), so a repeated draw costs a look-up. `solve` runs
-the same search and returns the expression it finds.
+Generation draws numbers (and a target) and keeps only solvable draws, then lists the numbers in
+an order where no expression without parentheses that keeps that order reaches the target: a
+hurried solver puts operators between the numbers as listed (`shortcuts`), which was right for
+32% of easy and 46% of medium cases listed at random (measured). The order changes nothing else:
+the numbers are a multiset. A draw that no order protects is drawn again. Solvability is decided
+by an exhaustive search (`find_expression`): every expression splits the numbers into two parts,
+so for each split it enumerates all values of the smaller part (at most 3 numbers) and looks for
+the few values of the other part that combine with each into the target, recursively. Results
+are cached per multiset and target (`functools.lru_cache`), so a repeated draw costs a look-up.
+`solve` runs the same search and returns the expression it finds.
 
 Case: `{"numbers": [4, 7, 8, 8], "target": 24}`.
 
-Difficulty: easy 4 numbers from 1..9 with target 24; medium 4 numbers from 1..13 (a card deck)
-with target 24; hard 5 numbers from 1..25 with a target from 24 to 100.
+Difficulty: easy 4 numbers from 1..9 with target 24; medium 5 numbers from 1..13 with target 24;
+hard 6 numbers from 1..25 with a target from 24 to 100. Each level needs more search than the one
+below: with 4 numbers from 1..13 (a card deck) instead of 1..9, the search to a first solution was
+no longer than at easy (median 955 vs 1124 steps of `solve`, measured), so medium adds a number.
 """
 
 from __future__ import annotations
@@ -38,6 +44,7 @@ from generated_bootcamps.base import Bootcamp
 
 MAX_COUNT = 6  # the search below is fast up to 6 numbers
 MAX_DRAWS = 10_000  # draws before generate gives up on parameters that admit no solvable case
+ORDER_TRIES = 12  # orders of one draw tried, looking for one with no in-order expression
 
 # Search values are exact rationals kept as reduced (numerator, denominator > 0) pairs of ints:
 # much faster to hash and combine than Fraction, which matters for 5 and 6 numbers.
@@ -178,6 +185,26 @@ def find_expression(numbers: tuple[int, ...], target: int) -> str | None:
     return term[1] if term is not None else None
 
 
+def in_order_expression(numbers: list[int], target: int) -> str | None:
+    """An expression with the numbers in the given order, operators between them and no
+    parentheses (usual precedence) that equals `target`, or None. Numbers must be >= 1.
+
+    Left to right, a state is (sum of the finished terms, value of the current product term)."""
+    states: dict[tuple[_Rational, _Rational], str] = {((0, 1), (numbers[0], 1)): str(numbers[0])}
+    for number in numbers[1:]:
+        value = (number, 1)
+        following: dict[tuple[_Rational, _Rational], str] = {}
+        for (total, term), text in states.items():
+            done = _add(total, term)
+            following.setdefault((done, value), f"{text}+{number}")
+            following.setdefault((done, (-number, 1)), f"{text}-{number}")
+            following.setdefault((total, _mul(term, value)), f"{text}*{number}")
+            following.setdefault((total, _div(term, value)), f"{text}/{number}")
+        states = following
+    goal = (target, 1)
+    return next((text for (total, term), text in states.items() if _add(total, term) == goal), None)
+
+
 def has_unary_operator(expression: str) -> bool:
     """Whether a well-formed arithmetic expression uses a unary + or -."""
     tree = ast.parse(expression, mode="eval")
@@ -200,14 +227,14 @@ class Game24Bootcamp(Bootcamp):
     difficulties: ClassVar[dict[str, dict[str, Any]]] = {
         "easy": {"count": 4, "min_number": 1, "max_number": 9, "min_target": 24, "max_target": 24},
         "medium": {
-            "count": 4,
+            "count": 5,
             "min_number": 1,
             "max_number": 13,
             "min_target": 24,
             "max_target": 24,
         },
         "hard": {
-            "count": 5,
+            "count": 6,
             "min_number": 1,
             "max_number": 25,
             "min_target": 24,
@@ -232,8 +259,12 @@ class Game24Bootcamp(Bootcamp):
                 self.rng.randint(p["min_number"], p["max_number"]) for _ in range(p["count"])
             ]
             target = self.rng.randint(p["min_target"], p["max_target"])
-            if find_expression(tuple(sorted(numbers)), target) is not None:
-                return {"numbers": numbers, "target": target}
+            if find_expression(tuple(sorted(numbers)), target) is None:
+                continue
+            for _ in range(ORDER_TRIES):
+                if in_order_expression(numbers, target) is None:
+                    return {"numbers": numbers, "target": target}
+                self.rng.shuffle(numbers)
         raise ValueError(f"game24: no solvable case found in {MAX_DRAWS} draws with {p}")
 
     @classmethod
@@ -269,6 +300,16 @@ class Game24Bootcamp(Bootcamp):
             return False
         given = sorted(Fraction(n) for n in case["numbers"])
         return sorted(numbers) == given and value == case["target"]
+
+    @classmethod
+    def shortcuts(cls, case: dict[str, Any]) -> dict[str, str]:
+        """A hurried solver keeps the numbers in the order given and only chooses the operators
+        between them; when no choice works, it writes their sum."""
+        numbers = case["numbers"]
+        found = in_order_expression(numbers, case["target"])
+        return {
+            "the numbers in the given order, no parentheses": found or "+".join(map(str, numbers))
+        }
 
     @classmethod
     def to_reference_input(cls, case: dict[str, Any]) -> str:

@@ -60,10 +60,12 @@ def options(server: ScriptedLLMServer | None, **overrides) -> PipelineOptions:
     )
     chosen = PipelineOptions(samples=1, rounds=1, concurrency=2, llm=llm, use_llm=True)
     hunt = overrides.pop("exploit_hunt", False)  # off unless asked: scripts name each call
+    gates = overrides.pop("gates", ())  # the LLM quality gates (agent.gates) likewise
     for key, value in overrides.items():
         setattr(chosen, key, value)
     chosen.develop.selftest = Settings(cases=15, hypothesis_examples=25)
     chosen.develop.exploit_hunt = hunt
+    chosen.develop.gates = gates
     chosen.develop.rounds = chosen.rounds
     return chosen
 
@@ -222,7 +224,7 @@ def test_killed_run_resumes_without_repeating_a_finished_request(tmp_path):
         }
         command = [sys.executable, "-m", "agent.cli", "draft", *map(str, targets), "--samples", "1",
                    "--rounds", "0", "--concurrency", "1", "--cases", "15", "--no-exploit-hunt",
-                   "--home", str(tmp_path / "state")]  # fmt: skip
+                   "--no-gates", "--home", str(tmp_path / "state")]  # fmt: skip
         first = subprocess.Popen(
             command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import statistics
 from collections.abc import Callable
 from pathlib import Path
@@ -20,6 +21,13 @@ UNKNOWN_PARAMETER = "campforge_unknown_parameter"
 UNKNOWN_DIFFICULTY = "campforge_unknown_difficulty"
 MIN_DISTINCT_SHARE = 0.3
 MIN_SIZE_CHANGE = 0.1
+# Solve effort: the lines of the bootcamp's own code `solve` runs on a case (caches cleared).
+EFFORT_CASES = 20  # per difficulty
+EFFORT_CAP = 100_000  # lines counted at most per case
+# A harder preset's case must need more steps than an easier preset's case at least this often
+# (the probability over random pairs, ties counting half: 0.5 means no difference).
+MIN_EFFORT_ORDER = 0.6
+EFFORT_TIE = 0.1  # two cases within 10% of each other's steps need the same effort
 SEQUENCE_LENGTH = 5
 HASH_SEED_SAMPLE = 8
 
@@ -289,14 +297,79 @@ def difficulty(ctx: Context) -> CheckResult:
             numbers=numbers,
         )
     key = max(moved, key=lambda name: moved[name])
+    sizes = (
+        f"mean {key.replace('_', ' ')} {means['easy'][key]:.0f} (easy) -> "
+        f"{means['medium'][key]:.0f} (medium) -> {means['hard'][key]:.0f} (hard)"
+    )
+    effort = None if ctx.verifier_only else solve_effort(ctx, numbers)
+    if effort is not None and not effort.passed:
+        return effort
+    note = f"; {effort.summary}" if effort is not None else ""
     return CheckResult(
-        id="difficulty",
-        passed=True,
-        summary=(
-            f"presets differ: mean {key.replace('_', ' ')} {means['easy'][key]:.0f} (easy) -> "
-            f"{means['medium'][key]:.0f} (medium) -> {means['hard'][key]:.0f} (hard)"
-        ),
-        numbers=numbers,
+        id="difficulty", passed=True, summary=f"presets differ: {sizes}{note}", numbers=numbers
+    )
+
+
+def effort_order(easier: list[int], harder: list[int], cap: int = EFFORT_CAP) -> float | None:
+    """The probability that a random harder case needs more steps than a random easier one
+    (steps within EFFORT_TIE of each other tie, and ties count half): 0.5 when the two presets
+    need the same effort, 1 when harder always needs more. The Mann-Whitney statistic, free of
+    the scale of the steps; the tie band keeps a line more or less from counting as harder.
+    Pairs where both cases reached the `cap` cannot be compared; None when no pair can."""
+
+    def compare(e: int, h: int) -> float:
+        if abs(h - e) <= EFFORT_TIE * max(e, h):
+            return 0.5
+        return 1.0 if h > e else 0.0
+
+    wins = [compare(e, h) for e in easier for h in harder if min(e, h) < cap]
+    return sum(wins) / len(wins) if wins else None
+
+
+def solve_effort(ctx: Context, numbers: dict[str, float]) -> CheckResult | None:
+    """Harder presets need more work from `solve`: on EFFORT_CASES cases per preset, each
+    harder preset's case needs more steps than the easier one's at least MIN_EFFORT_ORDER of
+    the time. When `solve` does the same work at every preset (a closed form, a lookup: easy and
+    hard within MIN_EFFORT_ORDER of 0.5 of each other), its effort says nothing and is not
+    judged. Adds the medians and orders to `numbers`; None when no effort was measured."""
+    steps: dict[str, list[int]] = {}
+    for level in CONTRACT_DIFFICULTIES:
+        cases = ctx.usable(level)[:EFFORT_CASES]
+        outcomes = ctx.candidate.effort("solve", [case.case for case in cases], EFFORT_CAP)
+        steps[level] = [o.value for o in outcomes if o.ok and isinstance(o.value, int)]
+        if not steps[level]:
+            return None
+        numbers[f"solve_steps_median_{level}"] = statistics.median(steps[level])
+    pairs = list(itertools.pairwise(CONTRACT_DIFFICULTIES))
+    orders = {pair: effort_order(steps[pair[0]], steps[pair[1]]) for pair in pairs}
+    for (easier, harder), order in orders.items():
+        numbers[f"effort_order_{easier}_{harder}"] = None if order is None else round(order, 3)
+    overall = effort_order(steps["easy"], steps["hard"])
+    numbers["effort_order_easy_hard"] = None if overall is None else round(overall, 3)
+    medians = " -> ".join(f"{statistics.median(steps[level]):.0f}" for level in steps)
+    if overall is not None and abs(overall - 0.5) < MIN_EFFORT_ORDER - 0.5:
+        return CheckResult(
+            id="difficulty",
+            passed=True,
+            summary=f"solve() does the same work at every preset (median steps {medians})",
+        )
+    for (easier, harder), order in orders.items():
+        if order is not None and order < MIN_EFFORT_ORDER:
+            return CheckResult(
+                id="difficulty",
+                passed=False,
+                summary=(
+                    f"{harder} is not harder than {easier} for solve(): median "
+                    f"{statistics.median(steps[harder]):.0f} vs "
+                    f"{statistics.median(steps[easier]):.0f} steps, a {harder} case needs more "
+                    f"in {order:.0%} of pairs (at least {MIN_EFFORT_ORDER:.0%} wanted): make the "
+                    f"{harder} preset need more search, not only bigger numbers"
+                ),
+                numbers=numbers,
+                evidence=Evidence(detail={"solve_steps": steps}),
+            )
+    return CheckResult(
+        id="difficulty", passed=True, summary=f"solve() effort rises (median steps {medians})"
     )
 
 

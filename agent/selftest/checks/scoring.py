@@ -12,6 +12,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from hypothesis import HealthCheck, Phase, find, settings
@@ -30,7 +31,9 @@ REASONING = (
 )
 RECONSIDER = "\nWait, that draft was wrong. Let me recompute.\n"
 MAX_MUTANT_ACCEPTANCE = 0.5
-MAX_GUESS_SHARE = 0.3  # of the share's 95% lower confidence bound: beyond sampling noise
+MAX_GUESS_SHARE = 0.3  # a constant right beyond this share (99% confident) fails guessability
+MAX_GUESS_CASES = 640  # per difficulty: the most cases guessability draws to decide
+GUESS_Z = 2.576  # 99% intervals: the sample may be looked at up to 5 times (40 -> 640 cases)
 # An answer space of at most this many values (seen over the sample) is small and known: a
 # constant answer is judged against its chance level 1/k, not against zero.
 SMALL_ANSWER_SPACE = 4
@@ -532,38 +535,144 @@ def _fuzz_junk(ctx: Context, sample: list[PoolCase]) -> CheckResult | None:
 
 def guessability(ctx: Context) -> CheckResult:
     """No constant answer is right for a large share of the cases of any difficulty: the task is
-    not a coin flip. Tried: each difficulty's most common answers and a few generic guesses."""
+    not a coin flip. Tried: each difficulty's most common answers and a few generic guesses.
+
+    Decided sequentially: while the best constant's 99% interval at some difficulty straddles the
+    limit, that difficulty's sample is doubled with fresh seeds (up to MAX_GUESS_CASES), so a
+    constant slightly above the limit fails and one slightly below passes, instead of both
+    passing on a wide interval."""
     usable = ctx.usable()
     if len(usable) < 10:
         return CheckResult(id="guessability", passed=False, summary="too few usable cases to judge")
-    by_text = {canonical(case.solution): case.solution for case in usable}
-    guesses: list[Any] = []
-    for level in ctx.difficulties:
-        common = Counter(canonical(case.solution) for case in ctx.usable(level)).most_common(3)
-        guesses += [by_text[text] for text, _ in common if by_text[text] not in guesses]
-    guesses += [guess for guess in GENERIC_GUESSES if canonical(guess) not in by_text]
-    formatted = ctx.candidate.map("format_answer", [[guess] for guess in guesses])
-    best: tuple[float, Any, str, str] = (0.0, None, "", "")
-    for guess, outcome in zip(guesses, formatted, strict=True):
-        if not (outcome.ok and isinstance(outcome.value, str)):
-            continue
-        scores = ctx.candidate.scores([(outcome.value, case.case) for case in usable])
-        right: Counter[str] = Counter(
-            case.difficulty
-            for case, score in zip(usable, scores, strict=True)
-            if score.ok and isinstance(score.value, int | float) and score.value >= 0.5
+    samples = {level: ctx.usable(level) for level in ctx.difficulties}
+    judge = _GuessJudge(ctx)
+    exhausted: set[str] = set()  # levels where no more cases can be drawn
+    while True:
+        best = judge.best_per_level(samples)
+        limit = guess_limit(judge.chance(samples))
+        undecided = [
+            level
+            for level, found in best.items()
+            if wilson_lower_bound(found.share, found.cases, GUESS_Z) <= limit
+            and wilson_upper_bound(found.share, found.cases, GUESS_Z) > limit
+            and 0 < found.cases < MAX_GUESS_CASES
+            and level not in exhausted
+        ]
+        decided_fail = any(
+            wilson_lower_bound(found.share, found.cases, GUESS_Z) > limit for found in best.values()
         )
-        for level, count in right.items():
-            share = count / len(ctx.usable(level))
-            if share > best[0]:
-                best = (share, guess, outcome.value, level)
-    share, guess, response, level = best
-    level_cases = len(ctx.usable(level)) if level else len(usable)
-    lower = wilson_lower_bound(share, level_cases)
+        if decided_fail or not undecided:
+            break
+        for level in undecided:
+            more = _more_cases(ctx, level, samples[level])
+            samples[level] = samples[level] + more
+            if not more:
+                exhausted.add(level)
+    return _guess_verdict(ctx, samples, best, judge)
+
+
+@dataclass
+class _Guess:
+    """The best constant at one difficulty: its share of `cases` cases."""
+
+    share: float = 0.0
+    cases: int = 0
+    guess: Any = None
+    response: str = ""
+
+
+class _GuessJudge:
+    """Scores constant answers on sample cases, each (answer, case) pair once."""
+
+    def __init__(self, ctx: Context):
+        self.ctx = ctx
+        self.right: dict[tuple[str, str, int], bool] = {}
+        self.formatted: dict[str, str | None] = {}
+
+    def answers(self, samples: dict[str, list[PoolCase]]) -> dict[str, Any]:
+        return {
+            canonical(case.solution): case.solution for cases in samples.values() for case in cases
+        }
+
+    def chance(self, samples: dict[str, list[PoolCase]]) -> float:
+        return chance_level(len(self.answers(samples)))
+
+    def guesses(self, samples: dict[str, list[PoolCase]]) -> list[Any]:
+        by_text = self.answers(samples)
+        guesses: list[Any] = []
+        for cases in samples.values():
+            common = Counter(canonical(case.solution) for case in cases).most_common(3)
+            guesses += [by_text[text] for text, _ in common if by_text[text] not in guesses]
+        return guesses + [guess for guess in GENERIC_GUESSES if canonical(guess) not in by_text]
+
+    def responses(self, guesses: list[Any]) -> list[tuple[Any, str]]:
+        fresh = [guess for guess in guesses if canonical(guess) not in self.formatted]
+        outcomes = self.ctx.candidate.map("format_answer", [[guess] for guess in fresh])
+        for guess, outcome in zip(fresh, outcomes, strict=True):
+            ok = outcome.ok and isinstance(outcome.value, str)
+            self.formatted[canonical(guess)] = outcome.value if ok else None
+        pairs = [(guess, self.formatted[canonical(guess)]) for guess in guesses]
+        return [(guess, response) for guess, response in pairs if response is not None]
+
+    def best_per_level(self, samples: dict[str, list[PoolCase]]) -> dict[str, _Guess]:
+        responses = self.responses(self.guesses(samples))
+        todo = [
+            (response, case)
+            for _, response in responses
+            for cases in samples.values()
+            for case in cases
+            if (response, case.difficulty, case.seed) not in self.right
+        ]
+        outcomes = self.ctx.candidate.scores([(response, case.case) for response, case in todo])
+        for (response, case), score in zip(todo, outcomes, strict=True):
+            right = score.ok and isinstance(score.value, int | float) and score.value >= 0.5
+            self.right[(response, case.difficulty, case.seed)] = right
+        best: dict[str, _Guess] = {}
+        for level, cases in samples.items():
+            found = _Guess(cases=len(cases))
+            for guess, response in responses:
+                hits = sum(self.right[(response, level, case.seed)] for case in cases)
+                if cases and hits / len(cases) > found.share:
+                    found = _Guess(hits / len(cases), len(cases), guess, response)
+            best[level] = found
+        return best
+
+
+def _more_cases(ctx: Context, level: str, have: list[PoolCase]) -> list[PoolCase]:
+    """As many fresh cases at `level` as `have` holds (seeds after every seed used so far),
+    with their answers; cases whose answer cannot be computed are left out."""
+    first = max([ctx.settings.cases - 1, *(case.seed for case in have)]) + 1
+    count = min(len(have), MAX_GUESS_CASES - len(have))
+    seeds = list(range(first, first + count))
+    made = ctx.candidate.generate(level, seeds)
+    cases = [
+        PoolCase(level, seed, outcome.value)
+        for seed, outcome in zip(seeds, made, strict=True)
+        if outcome.ok and isinstance(outcome.value, dict)
+    ]
+    solved = ctx.candidate.map("solve", [[case.case] for case in cases])
+    for case, outcome in zip(cases, solved, strict=True):
+        case.solution = outcome.value if outcome.ok else None
+        if not outcome.ok:
+            case.errors["solution"] = outcome.error or "failed"
+    return [case for case in cases if case.complete]
+
+
+def _guess_verdict(
+    ctx: Context, samples: dict[str, list[PoolCase]], best: dict[str, _Guess], judge: _GuessJudge
+) -> CheckResult:
+    level = max(best, key=lambda name: best[name].share)
+    found = best[level]
+    by_text = judge.answers(samples)
+    cases = sum(len(level_cases) for level_cases in samples.values())
+    lower = wilson_lower_bound(found.share, found.cases, GUESS_Z)
+    upper = wilson_upper_bound(found.share, found.cases, GUESS_Z)
     numbers = {
-        "cases": len(usable),
-        "best_constant_share": round(share, 3),
+        "cases": cases,
+        "cases_at_best_level": found.cases,
+        "best_constant_share": round(found.share, 3),
         "best_constant_share_lower_bound": round(lower, 3),
+        "best_constant_share_upper_bound": round(upper, 3),
         "distinct_answers": len(by_text),
     }
     if len(by_text) <= 2 and not ctx.overrides_check:
@@ -571,7 +680,7 @@ def guessability(ctx: Context) -> CheckResult:
             id="guessability",
             passed=False,
             summary=(
-                f"only {len(by_text)} distinct answers over {len(usable)} cases: the task is a "
+                f"only {len(by_text)} distinct answers over {cases} cases: the task is a "
                 "coin flip; ask for something with a larger answer space"
             ),
             numbers=numbers,
@@ -580,25 +689,40 @@ def guessability(ctx: Context) -> CheckResult:
     chance = chance_level(len(by_text))
     limit = guess_limit(chance)
     numbers["chance_level"] = round(chance, 3)
-    if lower > limit:
+    failing = [
+        name
+        for name, guess in best.items()
+        if wilson_lower_bound(guess.share, guess.cases, GUESS_Z) > limit
+    ]
+    undecided = lower <= limit < upper  # at MAX_GUESS_CASES: the observed share decides
+    if failing or (undecided and found.share > limit):
+        level = failing[0] if failing else level
+        found = best[level]
+        bound = wilson_lower_bound(found.share, found.cases, GUESS_Z)
         return CheckResult(
             id="guessability",
             passed=False,
             summary=(
-                f"always answering {guess!r} is right for {share:.0%} of {level} cases (at least "
-                f"{lower:.0%} at 95% confidence; limit {limit:.0%}{_chance_note(chance)}): "
-                "balance the answers or widen the answer space"
+                f"always answering {found.guess!r} is right for {found.share:.0%} of "
+                f"{found.cases} {level} cases (at least {bound:.0%} at 99% confidence; limit "
+                f"{limit:.0%}{_chance_note(chance)}): balance the answers or widen the answer "
+                "space"
             ),
             numbers=numbers,
             evidence=Evidence(
-                response=response, got=share, detail={"constant": guess, "at": level}
+                response=found.response,
+                got=found.share,
+                detail={"constant": found.guess, "at": level},
             ),
         )
-    where = f" ({level})" if level else ""
+    where = f" ({level}, {found.cases} cases)" if found.guess is not None else ""
     return CheckResult(
         id="guessability",
         passed=True,
-        summary=f"the best constant answer is right for {share:.0%} of cases{where}",
+        summary=(
+            f"the best constant answer is right for {found.share:.0%} of cases{where}, at most "
+            f"{upper:.0%} at 99% confidence (limit {limit:.0%})"
+        ),
         numbers=numbers,
     )
 
@@ -619,6 +743,16 @@ def guess_limit(chance: float) -> float:
 
 def _chance_note(chance: float) -> str:
     return f", chance level {chance:.0%}" if chance else ""
+
+
+def wilson_upper_bound(share: float, count: int, z: float = 1.96) -> float:
+    """The upper end of the Wilson interval of a proportion observed on `count` samples."""
+    if count == 0:
+        return 1.0
+    denominator = 1 + z * z / count
+    centre = share + z * z / (2 * count)
+    margin = z * math.sqrt(share * (1 - share) / count + z * z / (4 * count * count))
+    return min(1.0, (centre + margin) / denominator)
 
 
 def wilson_lower_bound(share: float, count: int, z: float = 1.96) -> float:
