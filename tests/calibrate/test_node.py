@@ -65,6 +65,7 @@ def options(server: ScriptedLLMServer | None, calibration: CalibrationSettings |
     )
     chosen.develop.selftest = Settings(cases=15, hypothesis_examples=25)
     chosen.develop.exploit_hunt = False
+    chosen.develop.gates = ()  # the LLM gates (agent.gates) would add requests of their own
     chosen.develop.rounds = 0
     chosen.develop.calibration = calibration
     return chosen
