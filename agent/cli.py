@@ -153,6 +153,21 @@ def generate(
         int | None, typer.Option(help="Worker processes (default: all cores).")
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    engine: Annotated[
+        str,
+        typer.Option(
+            help="local (a process pool, one file) or ray (a Ray cluster, -o is a directory or "
+            "URI of shards and a manifest; the same command resumes a killed run)."
+        ),
+    ] = "local",
+    address: Annotated[
+        str | None,
+        typer.Option(help="With --engine ray: the cluster to join (default: a new local one)."),
+    ] = None,
+    shard_size: Annotated[
+        int | None,
+        typer.Option(help="With --engine ray: records per shard (default: from the cluster)."),
+    ] = None,
 ) -> None:
     """Write training data: JSONL {data_source, prompt, ground_truth, difficulty, seed}, JSONL for
     OpenRLHF, or parquet in verl's layout."""
@@ -163,13 +178,14 @@ def generate(
         raise fail(f"unknown format {format!r}: use {export.FORMAT_NAMES}")
     if count < 0:
         raise fail("--count must be >= 0")
+    _check_engine_options(engine, output, workers, address, shard_size)
     try:  # an unknown bootcamp or difficulty: one line, before any work
         total = count * sum(len(export.difficulties_of(name, difficulty)) for name in selected)
     except ValueError as error:
         raise fail(str(error)) from None
     started = time.perf_counter()
     progress = Progress(
-        TextColumn("generating"),
+        TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
@@ -177,9 +193,13 @@ def generate(
         console=err,
         disable=quiet or (output == "-" and not err.is_terminal),
     )
+    if engine == "ray":
+        options = {"difficulty": difficulty, "seed": seed, "format": format, "split": split}
+        _generate_on_ray(selected, count, output, options, address, shard_size, progress, quiet)
+        return
     try:
         with progress:
-            task = progress.add_task("generate", total=total)
+            task = progress.add_task("generating", total=total)
             written = export.write_dataset(
                 selected,
                 count,
@@ -198,6 +218,77 @@ def generate(
         err.print(
             f"wrote {written} records ({len(selected)} bootcamps × {count}) to {output} "
             f"in {seconds:.1f} s ({written / max(seconds, 1e-9):,.0f} records/s)",
+            highlight=False,
+        )
+
+
+ENGINES = ("local", "ray")
+
+
+def _check_engine_options(
+    engine: str, output: str, workers: int | None, address: str | None, shard_size: int | None
+) -> None:
+    """Options that only one engine reads, given to the other: one line, before any work."""
+    if engine not in ENGINES:
+        raise fail(f"unknown engine {engine!r}: use local or ray")
+    if engine == "local":
+        for name, value in (("--address", address), ("--shard-size", shard_size)):
+            if value is not None:
+                raise fail(f"{name} is for --engine ray")
+        return
+    if output == "-":
+        raise fail(
+            "--engine ray writes a directory of shards: give -o DIR (or a URI, e.g. "
+            "s3://bucket/path)"
+        )
+    if workers is not None:
+        raise fail("--workers is for the local engine: Ray uses every CPU of the cluster")
+    if shard_size is not None and shard_size < 1:
+        raise fail("--shard-size must be at least 1")
+
+
+def _generate_on_ray(
+    selected: list[str],
+    count: int,
+    output: str,
+    options: dict[str, Any],
+    address: str | None,
+    shard_size: int | None,
+    progress: Progress,
+    quiet: bool,
+) -> None:
+    """`campforge generate --engine ray`: shards and a manifest under `output`, with progress."""
+    from generated_bootcamps import ray_export
+
+    started = time.perf_counter()
+    with progress:
+        # Shown once Ray is up: a bad output or cluster is the error's one line alone.
+        task = progress.add_task("generating", total=None, visible=False)
+
+        def begin(total: int, done: int) -> None:
+            progress.update(task, total=total, completed=done, visible=True)
+            if done:
+                progress.console.print(f"resuming: {done} of {total} records already written")
+
+        try:
+            manifest = ray_export.export_on_ray(
+                selected,
+                count,
+                output,
+                **options,
+                shard_size=shard_size,
+                address=address,
+                on_start=begin,
+                on_progress=lambda n: progress.advance(task, n),
+            )
+        except ValueError as error:
+            raise fail(str(error)) from None
+    seconds = time.perf_counter() - started
+    if not quiet:
+        err.print(
+            f"wrote {manifest['records']} records ({len(selected)} bootcamps × {count}) in "
+            f"{len(manifest['shards'])} shards to {output} in {seconds:.1f} s, Ray start-up "
+            f"included; manifest: {output.rstrip('/')}/{ray_export.MANIFEST}",
             highlight=False,
         )
 
@@ -407,6 +498,13 @@ def audit(
     ] = None,
     home: Annotated[Path | None, typer.Option(help="State directory (default .campforge).")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    engine: Annotated[
+        str, typer.Option(help="local (a process pool) or ray (one Ray task per bootcamp).")
+    ] = "local",
+    address: Annotated[
+        str | None,
+        typer.Option(help="With --engine ray: the cluster to join (default: a new local one)."),
+    ] = None,
 ) -> None:
     """Audit existing bootcamp libraries through the sandboxed self-test: one row per bootcamp
     (verdict, failing checks, evidence, seconds). Results are kept in the workspace's database:
@@ -415,11 +513,16 @@ def audit(
     from agent.audit.store import AuditStore
     from agent.audit.table import counts_table, rows_table
     from agent.workspace import Workspace
+    from generated_bootcamps.ray_cluster import RayUnavailableError
 
     if limit is not None and limit < 1:
         raise fail("--limit must be at least 1")
     if workers is not None and workers < 1:
         raise fail("--workers must be at least 1")
+    if engine not in ENGINES:
+        raise fail(f"unknown engine {engine!r}: use local or ray")
+    if address is not None and engine != "ray":
+        raise fail("--address is for --engine ray")
     names = [name.strip() for name in only.split(",") if name.strip()] if only else None
     if names and len(sources) > 1:
         raise fail("--only works with one source at a time")
@@ -438,7 +541,11 @@ def audit(
             prints = {target.name: target.fingerprint(settings) for target in chosen}
             done = store.done(key, prints)
             todo = [target for target in chosen if target.name not in done]
-            everything += _audit_source(key, chosen, todo, done, store, prints, workers, quiet)
+            everything += _audit_source(
+                key, chosen, todo, done, store, prints, workers, quiet, engine, address
+            )
+    except RayUnavailableError as error:
+        raise fail(str(error)) from None
     finally:
         store.close()
     if output is not None:
@@ -461,6 +568,8 @@ def _audit_source(
     prints: dict[str, str],
     workers: int | None,
     quiet: bool,
+    engine: str = "local",
+    address: str | None = None,
 ) -> list[dict[str, Any]]:
     """Audit what is left of one source, with a progress bar; every row of it, in order."""
     from agent.audit import core
@@ -483,6 +592,8 @@ def _audit_source(
             save=lambda target, row: store.save(key, target.name, prints[target.name], row),
             workers=workers,
             on_row=lambda _: progress.advance(task),
+            engine=engine,
+            address=address,
         )
     rows = {**done, **{row["name"]: row for row in fresh}}
     return [rows[target.name] for target in chosen]

@@ -310,7 +310,9 @@ def export_on_ray(
     `on_start(total, done)` is called once the cluster is up and the manifest read, with the
     records of the export and those already written; `on_progress(n)` with the records of each
     shard as it is finished."""
-    settings, fixed_size = _settings(names, count, difficulty, seed, format, split, shard_size)
+    settings, fixed_size = _settings(
+        names, count, output, difficulty, seed, format, split, shard_size
+    )
     filesystem, root = open_output(output)
     with cluster(address) as ray:
         if not fixed_size:
@@ -332,6 +334,7 @@ def export_on_ray(
 def _settings(
     names: Sequence[str],
     count: int,
+    output: str,
     difficulty: str | Sequence[str | None] | None,
     seed: int,
     format: export.Format | None,
@@ -341,7 +344,7 @@ def _settings(
     """The export's settings, checked before any work (and whether the shard size was given)."""
     if count < 0:
         raise ValueError("count must be >= 0")
-    format = format or "jsonl"
+    format = format or ("parquet" if output.rstrip("/").endswith(".parquet") else "jsonl")
     if format not in export.FORMATS:
         raise ValueError(f"unknown format {format!r}: use {export.FORMAT_NAMES}")
     if shard_size is not None and shard_size < 1:
