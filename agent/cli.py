@@ -261,28 +261,33 @@ def _generate_on_ray(
     from generated_bootcamps import ray_export
 
     started = time.perf_counter()
-    with progress:
-        # Shown once Ray is up: a bad output or cluster is the error's one line alone.
-        task = progress.add_task("generating", total=None, visible=False)
+    task = progress.add_task("generating", total=None)
+    shown = []
 
-        def begin(total: int, done: int) -> None:
-            progress.update(task, total=total, completed=done, visible=True)
-            if done:
-                progress.console.print(f"resuming: {done} of {total} records already written")
+    def begin(total: int, done: int) -> None:
+        """Once Ray is up: the bar (so a bad output or cluster is the error's one line alone)."""
+        if done:
+            err.print(f"resuming: {done} of {total} records already written", highlight=False)
+        progress.reset(task, total=total, completed=done)  # the clock starts now
+        progress.start()
+        shown.append(True)
 
-        try:
-            manifest = ray_export.export_on_ray(
-                selected,
-                count,
-                output,
-                **options,
-                shard_size=shard_size,
-                address=address,
-                on_start=begin,
-                on_progress=lambda n: progress.advance(task, n),
-            )
-        except ValueError as error:
-            raise fail(str(error)) from None
+    try:
+        manifest = ray_export.export_on_ray(
+            selected,
+            count,
+            output,
+            **options,
+            shard_size=shard_size,
+            address=address,
+            on_start=begin,
+            on_progress=lambda n: progress.advance(task, n),
+        )
+    except ValueError as error:
+        raise fail(str(error)) from None
+    finally:
+        if shown:  # (stopping a progress never started prints a blank line)
+            progress.stop()
     seconds = time.perf_counter() - started
     if not quiet:
         err.print(
