@@ -214,6 +214,7 @@ class Manifest:
             "stop": shard.stop,
             "records": result.records,
             "bytes": result.bytes,
+            "seconds": round(result.seconds, 3),  # the task's: per-worker throughput
         }
 
 
