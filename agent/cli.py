@@ -285,6 +285,8 @@ def _generate_on_ray(
         )
     except ValueError as error:
         raise fail(str(error)) from None
+    except ray_export.ShardError as error:
+        raise fail(str(error), code=1) from None
     finally:
         if shown:  # (stopping a progress never started prints a blank line)
             progress.stop()

@@ -8,7 +8,8 @@ are read in the manifest's order, which is the order of (bootcamp, difficulty, i
 one Ray task with the local engine's own code (`export.render_chunk`, `export.write_rendered`),
 so a parquet shard keeps verl's layout and `extra_info.index` counts from the start of the whole
 export, as in one local file. The output is a local directory or any URI pyarrow's file systems
-read (`s3://bucket/path`, `gs://...`, `hdfs://...`); every node writes its own shards there.
+read (`s3://bucket/path`, `gs://...`, `hdfs://...`); every node writes its own shards there, so on
+a cluster of several machines a local path must be a file system they share.
 
 Resuming. `manifest.json` names the export's settings (bootcamps, difficulties, count, seed,
 format, split, shard size, and the catalog index's digest) and lists the finished shards with
@@ -56,6 +57,10 @@ MIN_SHARD_SIZE = 4096
 MAX_SHARD_SIZE = 131_072
 EXTENSIONS = {"jsonl": "jsonl", "openrlhf": "jsonl", "parquet": "parquet"}
 PARTIAL = ".partial"
+
+
+class ShardError(RuntimeError):
+    """A shard's task failed on every try (not by an error of its own: its worker died)."""
 
 
 @dataclass(frozen=True)
@@ -393,6 +398,12 @@ def _run_shards(
                     result = ray.get(ref)
                 except ray.exceptions.RayTaskError as error:
                     raise unwrap_task_error(ray, error) from None
+                except ray.exceptions.RayError as error:  # its worker died every time
+                    reason = str(error).strip().splitlines()[0]
+                    raise ShardError(
+                        f"shard {shard.file} failed {SHARD_RETRIES + 1} time(s) ({reason}): the "
+                        "finished shards are in the manifest; run the same command to resume"
+                    ) from None
                 manifest.add(shard, result)
                 submit()
                 if on_progress is not None:

@@ -240,6 +240,18 @@ def test_a_worker_that_dies_mid_shard_is_retried_and_no_record_is_lost_or_duplic
     assert not list((tmp_path / "ray").rglob("*.partial"))
 
 
+def test_a_shard_whose_worker_dies_on_every_try_stops_the_run_and_a_rerun_finishes_it(
+    cluster, fragile_catalog, tmp_path, monkeypatch
+):
+    monkeypatch.setattr(ray_export, "SHARD_RETRIES", 0)
+    target = str(tmp_path / "ray")
+    with pytest.raises(ray_export.ShardError, match=r"failed 1 time\(s\).*run the same command"):
+        ray_export.export_on_ray(["fragile"], 60, target, shard_size=20)
+    monkeypatch.setattr(ray_export, "SHARD_RETRIES", 3)  # it dies only once: the rerun goes on
+    manifest = ray_export.export_on_ray(["fragile"], 60, target, shard_size=20)
+    assert manifest["complete"] and manifest["records"] == 60
+
+
 def test_a_worker_reading_another_catalog_refuses_to_run(tmp_path):
     pin = ray_cluster.CatalogPin(str(tmp_path / "elsewhere"), "0" * 64)
     with pytest.raises(ray_cluster.CatalogMismatchError, match="differs from the driver's"):
