@@ -162,6 +162,21 @@ def generate(
             "is outside it (`campforge calibrate`); pairs with none are kept."
         ),
     ] = None,
+    engine: Annotated[
+        str,
+        typer.Option(
+            help="local (a process pool, one file) or ray (a Ray cluster, -o is a directory or "
+            "URI of shards and a manifest; the same command resumes a killed run)."
+        ),
+    ] = "local",
+    address: Annotated[
+        str | None,
+        typer.Option(help="With --engine ray: the cluster to join (default: a new local one)."),
+    ] = None,
+    shard_size: Annotated[
+        int | None,
+        typer.Option(help="With --engine ray: records per shard (default: from the cluster)."),
+    ] = None,
 ) -> None:
     """Write training data: JSONL {data_source, prompt, ground_truth, difficulty, seed}, JSONL for
     OpenRLHF, or parquet in verl's layout."""
@@ -172,6 +187,9 @@ def generate(
         raise fail(f"unknown format {format!r}: use {export.FORMAT_NAMES}")
     if count < 0:
         raise fail("--count must be >= 0")
+    _check_engine_options(engine, output, workers, address, shard_size)
+    if band is not None and engine == "ray":
+        raise fail("--band is not yet supported with --engine ray: run it with the local engine")
     try:  # an unknown bootcamp or difficulty: one line, before any work
         plan = _within_band(selected, difficulty, band) if band is not None else difficulty
         total = count * sum(len(export.difficulties_of(name, plan)) for name in selected)
@@ -179,7 +197,7 @@ def generate(
         raise fail(str(error)) from None
     started = time.perf_counter()
     progress = Progress(
-        TextColumn("generating"),
+        TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
@@ -187,9 +205,13 @@ def generate(
         console=err,
         disable=quiet or (output == "-" and not err.is_terminal),
     )
+    if engine == "ray":
+        options = {"difficulty": difficulty, "seed": seed, "format": format, "split": split}
+        _generate_on_ray(selected, count, output, options, address, shard_size, progress, quiet)
+        return
     try:
         with progress:
-            task = progress.add_task("generate", total=total)
+            task = progress.add_task("generating", total=total)
             written = export.write_dataset(
                 selected,
                 count,
@@ -402,6 +424,80 @@ def _print_stored_calibration(entry: catalog.CatalogEntry) -> None:
             f"  {level}: accuracy {preset.accuracy:.0%} ({preset.low:.0%}..{preset.high:.0%}, "
             f"n {preset.n}; wrong {preset.wrong}, no answer {preset.no_answer}; "
             f"{preset.tokens:,} tokens)",
+ENGINES = ("local", "ray")
+
+
+def _check_engine_options(
+    engine: str, output: str, workers: int | None, address: str | None, shard_size: int | None
+) -> None:
+    """Options that only one engine reads, given to the other: one line, before any work."""
+    if engine not in ENGINES:
+        raise fail(f"unknown engine {engine!r}: use local or ray")
+    if engine == "local":
+        for name, value in (("--address", address), ("--shard-size", shard_size)):
+            if value is not None:
+                raise fail(f"{name} is for --engine ray")
+        return
+    if output == "-":
+        raise fail(
+            "--engine ray writes a directory of shards: give -o DIR (or a URI, e.g. "
+            "s3://bucket/path)"
+        )
+    if workers is not None:
+        raise fail("--workers is for the local engine: Ray uses every CPU of the cluster")
+    if shard_size is not None and shard_size < 1:
+        raise fail("--shard-size must be at least 1")
+
+
+def _generate_on_ray(
+    selected: list[str],
+    count: int,
+    output: str,
+    options: dict[str, Any],
+    address: str | None,
+    shard_size: int | None,
+    progress: Progress,
+    quiet: bool,
+) -> None:
+    """`campforge generate --engine ray`: shards and a manifest under `output`, with progress."""
+    from generated_bootcamps import ray_export
+
+    started = time.perf_counter()
+    task = progress.add_task("generating", total=None)
+    shown = []
+
+    def begin(total: int, done: int) -> None:
+        """Once Ray is up: the bar (so a bad output or cluster is the error's one line alone)."""
+        if done:
+            err.print(f"resuming: {done} of {total} records already written", highlight=False)
+        progress.reset(task, total=total, completed=done)  # the clock starts now
+        progress.start()
+        shown.append(True)
+
+    try:
+        manifest = ray_export.export_on_ray(
+            selected,
+            count,
+            output,
+            **options,
+            shard_size=shard_size,
+            address=address,
+            on_start=begin,
+            on_progress=lambda n: progress.advance(task, n),
+        )
+    except ValueError as error:
+        raise fail(str(error)) from None
+    except ray_export.ShardError as error:
+        raise fail(str(error), code=1) from None
+    finally:
+        if shown:  # (stopping a progress never started prints a blank line)
+            progress.stop()
+    seconds = time.perf_counter() - started
+    if not quiet:
+        err.print(
+            f"wrote {manifest['records']} records ({len(selected)} bootcamps × {count}) in "
+            f"{len(manifest['shards'])} shards to {output} in {seconds:.1f} s, Ray start-up "
+            f"included; manifest: {output.rstrip('/')}/{ray_export.MANIFEST}",
             highlight=False,
         )
 
@@ -655,6 +751,13 @@ def audit(
             "catalog. Running it again queues nothing twice.",
         ),
     ] = False,
+    engine: Annotated[
+        str, typer.Option(help="local (a process pool) or ray (one Ray task per bootcamp).")
+    ] = "local",
+    address: Annotated[
+        str | None,
+        typer.Option(help="With --engine ray: the cluster to join (default: a new local one)."),
+    ] = None,
 ) -> None:
     """Audit existing bootcamp libraries through the sandboxed self-test: one row per bootcamp
     (verdict, failing checks, evidence, seconds). Results are kept in the workspace's database:
@@ -663,11 +766,16 @@ def audit(
     from agent.audit.store import AuditStore
     from agent.audit.table import counts_table, rows_table
     from agent.workspace import Workspace
+    from generated_bootcamps.ray_cluster import RayUnavailableError
 
     if limit is not None and limit < 1:
         raise fail("--limit must be at least 1")
     if workers is not None and workers < 1:
         raise fail("--workers must be at least 1")
+    if engine not in ENGINES:
+        raise fail(f"unknown engine {engine!r}: use local or ray")
+    if address is not None and engine != "ray":
+        raise fail("--address is for --engine ray")
     names = [name.strip() for name in only.split(",") if name.strip()] if only else None
     if names and len(sources) > 1:
         raise fail("--only works with one source at a time")
@@ -692,6 +800,11 @@ def audit(
             everything += rows
         if queue:
             _queue_passing(store, audited)
+            everything += _audit_source(
+                key, chosen, todo, done, store, prints, workers, quiet, engine, address
+            )
+    except RayUnavailableError as error:
+        raise fail(str(error)) from None
     finally:
         store.close()
     if output is not None:
@@ -714,6 +827,8 @@ def _audit_source(
     prints: dict[str, str],
     workers: int | None,
     quiet: bool,
+    engine: str = "local",
+    address: str | None = None,
 ) -> list[dict[str, Any]]:
     """Audit what is left of one source, with a progress bar; every row of it, in order."""
     from agent.audit import core
@@ -736,6 +851,8 @@ def _audit_source(
             save=lambda target, row: store.save(key, target.name, prints[target.name], row),
             workers=workers,
             on_row=lambda _: progress.advance(task),
+            engine=engine,
+            address=address,
         )
     rows = {**done, **{row["name"]: row for row in fresh}}
     return [rows[target.name] for target in chosen]

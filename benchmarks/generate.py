@@ -16,7 +16,15 @@ a pipe (stopped after `--stream-seconds`): the time from launching the command t
 of its largest process and the sum over its process tree (an upper bound: pages a worker shares
 with its parent after fork count in both). Streaming keeps all of them flat in N.
 
+With `--engine ray`: `--records` (10^6) records over the catalog's bootcamps, exported by the local
+engine (one JSONL file, every core) and by the Ray engine (a local Ray with every core, shards and a
+manifest), each in a fresh process; Ray's start-up (`ray.init`) is timed apart from the export.
+From the Ray tasks' own times it derives the per-worker throughput, and from that the records/hour
+of 100 nodes of `--node-cpus` CPUs: a projection (linear scaling, a shared file system or bucket
+that keeps up), not a measurement.
+
     python benchmarks/generate.py [--seconds 2] [--difficulty medium] [--memory-only]
+    python benchmarks/generate.py --engine ray [--records 1000000] [--node-cpus 2]
 """
 
 from __future__ import annotations
@@ -194,6 +202,78 @@ def report_streaming(counts: list[int], seconds: float, workers: int) -> None:
         print(f"{count:16,} {run.first_record:11.2f}s {run.records:10,} {memory}")
 
 
+LOCAL_RUN = """
+import json, sys, time
+from generated_bootcamps import export
+names, count, difficulty, workers, path = json.loads(sys.argv[1])
+started = time.perf_counter()
+export.write_dataset(names, count, path, difficulty=difficulty, workers=workers)
+print(json.dumps({"seconds": time.perf_counter() - started}))
+"""
+
+RAY_RUN = """
+import json, logging, sys, time
+import ray
+from generated_bootcamps import ray_export
+names, count, difficulty, workers, path = json.loads(sys.argv[1])
+started = time.perf_counter()
+ray.init(address="local", num_cpus=workers, include_dashboard=False, logging_level=logging.WARNING)
+up = time.perf_counter()
+manifest = ray_export.export_on_ray(names, count, path, difficulty=difficulty)
+done = time.perf_counter()
+ray.shutdown()
+task_seconds = sum(shard["seconds"] for shard in manifest["shards"])
+print(json.dumps({"startup": up - started, "seconds": done - up, "records": manifest["records"],
+                  "shards": len(manifest["shards"]), "task_seconds": task_seconds}))
+"""
+
+
+def run_probe(code: str, *arguments: object) -> dict:
+    command = [sys.executable, "-c", code, json.dumps(arguments)]
+    result = subprocess.run(command, check=True, capture_output=True, text=True)
+    return json.loads(result.stdout.splitlines()[-1])
+
+
+def report_ray(records: int, difficulty: str, workers: int, node_cpus: int) -> None:
+    """The local engine against the Ray engine at `records` records, and the 100-node projection."""
+    names = generated_bootcamps.names()
+    count = records // len(names)
+    total = count * len(names)
+    print(
+        f"{total:,} records ({len(names)} bootcamps × {count:,}, {difficulty}), JSONL, "
+        f"{workers} cores"
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        local = run_probe(LOCAL_RUN, names, count, difficulty, workers, f"{tmp}/local.jsonl")
+        on_ray = run_probe(RAY_RUN, names, count, difficulty, workers, f"{tmp}/ray")
+    assert on_ray["records"] == total
+    local_rate = total / local["seconds"]
+    ray_rate = total / on_ray["seconds"]
+    with_startup = total / (on_ray["seconds"] + on_ray["startup"])
+    print(f"{'engine':28} {'seconds':>8} {'records/s':>10} {'vs local':>9}")
+    print(f"{'local (process pool)':28} {local['seconds']:8.1f} {local_rate:10,.0f} {'':>9}")
+    print(
+        f"{'ray (export)':28} {on_ray['seconds']:8.1f} {ray_rate:10,.0f} "
+        f"{ray_rate / local_rate - 1:+9.1%}"
+    )
+    print(f"{'ray start-up (ray.init)':28} {on_ray['startup']:8.1f}")
+    print(
+        f"{'ray (start-up included)':28} {on_ray['seconds'] + on_ray['startup']:8.1f} "
+        f"{with_startup:10,.0f} {with_startup / local_rate - 1:+9.1%}"
+    )
+    per_worker = total / on_ray["task_seconds"]
+    hourly = per_worker * node_cpus * 100 * 3600
+    print(
+        f"\n{on_ray['shards']} shards; per-worker throughput (records / summed task seconds): "
+        f"{per_worker:,.0f} records/s"
+    )
+    print(
+        f"PROJECTION (not measured): 100 nodes × {node_cpus} CPUs × {per_worker:,.0f} records/s "
+        f"× 3600 s = {hourly:,.0f} records/hour ({hourly / 1e9:.2f} × 10^9), assuming linear "
+        "scaling and storage that keeps up"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -209,8 +289,18 @@ def main() -> None:
     parser.add_argument(
         "--memory-only", action="store_true", help="only the streaming runs, no throughput table"
     )
+    parser.add_argument("--engine", choices=("local", "ray"), default="local")
+    parser.add_argument(
+        "--records", type=int, default=10**6, help="records of the --engine ray comparison"
+    )
+    parser.add_argument(
+        "--node-cpus", type=int, default=os.cpu_count() or 1, help="CPUs per node (projection)"
+    )
     args = parser.parse_args()
     workers = os.cpu_count() or 1
+    if args.engine == "ray":
+        report_ray(args.records, args.difficulty, workers, args.node_cpus)
+        return
     if args.memory_only:
         report_streaming(args.counts, args.stream_seconds, workers)
         return

@@ -451,7 +451,19 @@ def write_dataset(
         names, count, difficulty=difficulty, seed=seed, format=format, size=size, split=split
     )
     with _byte_sink(output) as stream:
-        rendered = rendered_chunks(chunks, workers)
-        if format in TEXT_FORMATS:
-            return _write_lines(output, stream, rendered, on_progress)
-        return _write_parquet(output, stream, rendered, on_progress)
+        return write_rendered(output, stream, format, rendered_chunks(chunks, workers), on_progress)
+
+
+def write_rendered(
+    output: str,
+    stream: IO[bytes],
+    format: Format,
+    rendered: Iterable[tuple[Chunk, Any]],
+    on_progress: Callable[[int], None] | None = None,
+) -> int:
+    """Write rendered chunks, in order, to `stream` in `format` (named `output` in errors); return
+    the record count. The same bytes for the same records, however they were chunked: one file
+    of `write_dataset`, or one shard of a Ray export (`ray_export`)."""
+    if format in TEXT_FORMATS:
+        return _write_lines(output, stream, rendered, on_progress)
+    return _write_parquet(output, stream, rendered, on_progress)

@@ -8,7 +8,8 @@
 - OpenRLHF (`--remote_rm_url generated_bootcamps/reward.py --label_key label`):
   `reward_func(queries, prompts, labels)` -> {"rewards", "scores", "extra_logs"}, on data written
   by `campforge generate --format openrlhf` (its `label` column names the bootcamp and the case).
-- Any batch: `score_batch(data_sources, responses, ground_truths, workers=None)`, on every core.
+- Any batch: `score_batch(data_sources, responses, ground_truths, workers=None)`, on every core,
+  or on a Ray cluster with `engine="ray"` (the `campforge[ray]` extra; Ray is imported only then).
 
 A wrong answer scores 0.0; a mistake in the *call* does not: an unknown `data_source`, a ground
 truth that is not JSON, or a case the bootcamp cannot solve raises `ValueError` naming the problem,
@@ -35,7 +36,7 @@ from collections import OrderedDict
 from collections.abc import Hashable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from typing import Any
+from typing import Any, Literal, get_args
 
 from generated_bootcamps import case_bounds, catalog
 from generated_bootcamps.base import Bootcamp, clamp_score
@@ -51,6 +52,8 @@ PARSED_CACHE_ENTRIES = 8192
 SOLVE_CACHE_ENTRIES = 4096
 CACHE_CHARS = 64_000_000  # per cache, the total length of the case JSON it keeps
 MAX_CLASSES = 1024  # bootcamp classes kept by (name, catalog index version)
+Engine = Literal["local", "ray"]
+ENGINES: tuple[Engine, ...] = get_args(Engine)
 _pool: ProcessPoolExecutor | None = None
 _pool_workers = 0
 
@@ -129,8 +132,13 @@ def score_batch(
     responses: Sequence[str],
     ground_truths: Sequence[str | dict[str, Any]],
     workers: int | None = None,
+    engine: Engine = "local",
 ) -> list[float]:
-    """Scores of many responses, in order; spread over `workers` processes (default: all cores)."""
+    """Scores of many responses, in order; spread over `workers` processes (default: all cores).
+
+    `engine="ray"` scores on a Ray cluster instead (`pip install 'campforge[ray]'`): the one this
+    process has joined (as in verl), else a local one started for the call; `workers` is then the
+    number of Ray tasks (default: four per CPU of the cluster). The scores are the same."""
     columns = {"data_sources": data_sources, "responses": responses, "ground_truths": ground_truths}
     lengths = [_length("score_batch", name, column) for name, column in columns.items()]
     if len(set(lengths)) > 1:
@@ -140,7 +148,11 @@ def score_batch(
         )
     if workers is not None and (isinstance(workers, bool) or not isinstance(workers, int)):
         raise ValueError(f"score_batch: workers must be a number of processes, not {workers!r}")
+    if engine not in ENGINES:
+        raise ValueError(f"score_batch: engine must be one of {', '.join(ENGINES)}, not {engine!r}")
     items = list(zip(data_sources, responses, ground_truths, strict=True))
+    if engine == "ray":
+        return _score_on_ray(items, workers)
     workers = workers or os.cpu_count() or 1
     workers = min(workers, len(items) // MIN_PER_WORKER)
     if workers <= 1:
@@ -160,6 +172,20 @@ def score_batch(
             _drop_pool()
         return _score_items(items)
     return scores
+
+
+def _score_on_ray(items: list[tuple[str, str, Any]], tasks: int | None) -> list[float]:
+    """score_batch on Ray; Ray is imported here only (the base install has none)."""
+    from generated_bootcamps import ray_cluster
+
+    try:
+        return ray_cluster.score_on_ray(items, tasks)
+    except ValueError:
+        raise
+    except Exception:
+        # Items Ray cannot carry (too deep to serialize): scored here instead, as the local
+        # engine does, which gives the scores or the ValueError that names the item.
+        return _score_items(items)
 
 
 def _length(caller: str, name: str, column: Any) -> int:

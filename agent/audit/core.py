@@ -31,7 +31,7 @@ import sys
 import tempfile
 import time
 import traceback
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -359,13 +359,22 @@ def run_audit(
     workers: int | None = None,
     settings: Settings = AUDIT_SETTINGS,
     on_row: Callable[[dict[str, Any]], None] | None = None,
+    engine: str = "local",
+    address: str | None = None,
 ) -> list[dict[str, Any]]:
-    """Audit `chosen` on `workers` processes (default: every core); each row is saved as soon
-    as it is done, then passed to `on_row`. Rows in the order of `chosen`."""
+    """Audit `chosen` on `workers` processes (default: every core), or with `engine="ray"` one
+    Ray task per bootcamp (on the cluster at `address`, or a new local one), each running the
+    sandboxed self-test on its worker; each row is saved as soon as it is done, then passed to
+    `on_row`. Rows in the order of `chosen`."""
     if not chosen:
         return []
-    workers = max(1, min(workers or os.cpu_count() or 1, len(chosen)))
     rows: dict[int, dict[str, Any]] = {}
+    if engine == "ray":
+        for index, row in _audit_on_ray(chosen, settings, address):
+            _finish(chosen[index], row, save, on_row)
+            rows[index] = row
+        return [rows[index] for index in range(len(chosen))]
+    workers = max(1, min(workers or os.cpu_count() or 1, len(chosen)))
     context = multiprocessing.get_context("spawn")  # no fork of a process with threads
     with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
         futures = {
@@ -374,8 +383,31 @@ def run_audit(
         for future in concurrent.futures.as_completed(futures):
             index = futures[future]
             row = future.result()
-            save(chosen[index], row)
+            _finish(chosen[index], row, save, on_row)
             rows[index] = row
-            if on_row is not None:
-                on_row(row)
     return [rows[index] for index in range(len(chosen))]
+
+
+def _finish(
+    target: Target,
+    row: dict[str, Any],
+    save: Callable[[Target, dict[str, Any]], None],
+    on_row: Callable[[dict[str, Any]], None] | None,
+) -> None:
+    save(target, row)
+    if on_row is not None:
+        on_row(row)
+
+
+def _audit_on_ray(
+    chosen: list[Target], settings: Settings, address: str | None
+) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(index in `chosen`, row) of each bootcamp as its Ray task finishes."""
+    from generated_bootcamps.ray_cluster import cluster
+
+    with cluster(address) as ray:
+        audit = ray.remote(audit_target)
+        running = {audit.remote(target, settings): i for i, target in enumerate(chosen)}
+        while running:
+            [ready], _ = ray.wait(list(running), num_returns=1)
+            yield running.pop(ready), ray.get(ready)
