@@ -424,6 +424,10 @@ def _print_stored_calibration(entry: catalog.CatalogEntry) -> None:
             f"  {level}: accuracy {preset.accuracy:.0%} ({preset.low:.0%}..{preset.high:.0%}, "
             f"n {preset.n}; wrong {preset.wrong}, no answer {preset.no_answer}; "
             f"{preset.tokens:,} tokens)",
+            highlight=False,
+        )
+
+
 ENGINES = ("local", "ray")
 
 
@@ -795,14 +799,13 @@ def audit(
             prints = {target.name: target.fingerprint(settings) for target in chosen}
             done = store.done(key, prints)
             todo = [target for target in chosen if target.name not in done]
-            rows = _audit_source(key, chosen, todo, done, store, prints, workers, quiet)
+            rows = _audit_source(
+                key, chosen, todo, done, store, prints, workers, quiet, engine, address
+            )
             audited.append((chosen, rows))
             everything += rows
         if queue:
             _queue_passing(store, audited)
-            everything += _audit_source(
-                key, chosen, todo, done, store, prints, workers, quiet, engine, address
-            )
     except RayUnavailableError as error:
         raise fail(str(error)) from None
     finally:
