@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from agent.database import Connection, Database
+from review.store import QueueStore
 
 COMPONENT = "audit"
 SCHEMA = """
@@ -51,11 +52,19 @@ class AuditStore:
 
     def __init__(self, database: Path | str | Database):
         self.database = database if isinstance(database, Database) else Database.open(database)
+        self._queue: QueueStore | None = None
         try:
             self.database.migrate(COMPONENT, MIGRATIONS, tables=TABLES)
         except BaseException:
             self.close()
             raise
+
+    @property
+    def queue(self) -> QueueStore:
+        """The review queue in the same database (opened, and migrated, when first asked for)."""
+        if self._queue is None:
+            self._queue = QueueStore(self.database)
+        return self._queue
 
     def close(self) -> None:
         self.database.close()

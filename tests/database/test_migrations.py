@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+import agent.audit.store
 import agent.transcripts
 import review.store
 from agent.audit.store import AuditStore
@@ -19,6 +20,13 @@ from agent.transcripts import TranscriptStore
 from review.store import QueueStore
 
 FIXTURE = Path(__file__).resolve().parents[1] / "state" / "fixtures" / "campforge-main.db"
+
+# The newest schema version of each part, as this campforge's numbered migrations say.
+NEWEST = {
+    "queue": len(review.store.MIGRATIONS),
+    "transcripts": len(agent.transcripts.MIGRATIONS),
+    "audit": len(agent.audit.store.MIGRATIONS),
+}
 
 
 def add_priority(db: Connection) -> None:
@@ -62,7 +70,7 @@ def test_an_appended_queue_migration_runs_once_on_open(
     QueueStore(location).close()  # already at version 2: nothing runs again
 
     assert len(ran) == 1 and "priority" in columns(location, "candidates")
-    assert migrated.database.version("queue") == 2
+    assert migrated.database.version("queue") == NEWEST["queue"] + 1
     assert [c.name for c in migrated.list()] == ["a"]  # the rows are kept
     migrated.close()
 
@@ -82,7 +90,7 @@ def test_a_failed_migration_changes_nothing(
 
     assert "cost" not in columns(location, "llm_exchanges")
     database = Database.open(location)
-    assert database.version("transcripts") == 1
+    assert database.version("transcripts") == NEWEST["transcripts"]
     database.close()
 
 
@@ -97,7 +105,8 @@ def test_a_schema_newer_than_campforge_is_refused_in_one_line(location: str | Pa
         AuditStore(location)
 
     message = str(raised.value)
-    assert "audit schema version 7 is newer than this campforge knows (1)" in message
+    known = NEWEST["audit"]
+    assert f"audit schema version 7 is newer than this campforge knows ({known})" in message
     assert "upgrade campforge" in message and "\n" not in message
 
 
@@ -112,7 +121,7 @@ def test_concurrent_first_opens_create_each_table_once(location: str | Path) -> 
     with ThreadPoolExecutor(4) as pool:
         list(pool.map(open_all, range(4)))
     database = Database.open(location)
-    assert [database.version(p) for p in ("queue", "transcripts", "audit")] == [1, 1, 1]
+    assert {p: database.version(p) for p in NEWEST} == NEWEST
     database.close()
 
 
@@ -137,10 +146,12 @@ def test_a_database_written_by_the_previous_code_opens_and_migrates(tmp_path: Pa
     assert transcripts.lookup("run-main", "old_pending/0/0").text == "hello"
     assert transcripts.tokens_used("run-main") == 7
     assert audit.rows("catalog", ["knapsack"])[0]["verdict"] == "pass"
-    assert [queue.database.version(p) for p in ("queue", "transcripts", "audit")] == [1, 1, 1]
+    assert {p: queue.database.version(p) for p in NEWEST} == NEWEST
     with closing(sqlite3.connect(path)) as db:
-        assert db.execute("PRAGMA user_version").fetchone()[0] == 1
-    assert len(backups(home)) == 2  # before stamping the transcripts, and the audit results
+        assert db.execute("PRAGMA user_version").fetchone()[0] == NEWEST["queue"]
+    # a backup before each part's first change: the transcripts and audit results (stamped),
+    # and the queue if this campforge has a migration past the fixture's version 1
+    assert len(backups(home)) == 2 + (NEWEST["queue"] > 1)
     queue.decide(1, "approve", reviewer="ada")  # and it works on as before
     new = queue.add(run_id="r2", thread_id="r2/x", attempt=0, name="x", domain="d",
                     description="d", spec_path="x.md", spec_text="s", spec_hash="h", code="c",
