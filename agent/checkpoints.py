@@ -1,14 +1,15 @@
 """Where the graph's checkpoints live: SQLite in the workspace by default, or a Postgres database.
 
-A team that wants one shared checkpoint store points every campforge command (drafting and
-reviewing) at the same database with `CAMPFORGE_CHECKPOINTS=postgresql://user:pass@host/db` (or
-`campforge draft --checkpoints URL`); the tables are created on first use. Anything else is a
-path to a SQLite file; a damaged SQLite file raises `agent.dbhealth.BrokenStateError` when opened.
+A team points every campforge command (drafting and reviewing) at one shared database with
+`CAMPFORGE_DATABASE_URL=postgresql://user:pass@host/db` (`agent.database`): the checkpoints live
+there beside the review queue, in LangGraph's own tables, which its saver creates and migrates on
+first use. (`CAMPFORGE_CHECKPOINTS` / `--checkpoints`, which moves the checkpoints alone, still
+works and is deprecated.) Anything else is a path to a SQLite file; a damaged SQLite file raises
+`agent.dbhealth.BrokenStateError` when opened.
 """
 
 from __future__ import annotations
 
-import re
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,22 +17,21 @@ from typing import Any
 
 from langgraph.checkpoint.base import BaseCheckpointSaver
 
+from agent.database import POSTGRES_SCHEMES, is_postgres, redact, without_password
 from agent.dbhealth import ensure_sound
 
-POSTGRES_SCHEMES = ("postgresql://", "postgres://")
+__all__ = [
+    "POSTGRES_SCHEMES",
+    "CheckpointStore",
+    "CheckpointStoreError",
+    "is_postgres",
+    "open_store",
+    "redact",
+]
 
 
 class CheckpointStoreError(ValueError):
     """The checkpoint store cannot be opened (unreachable server, bad URL, unwritable file)."""
-
-
-def is_postgres(location: str) -> bool:
-    return location.startswith(POSTGRES_SCHEMES)
-
-
-def redact(location: str) -> str:
-    """The location without its password, for messages and logs."""
-    return re.sub(r"(://[^:/@]+):[^@/]*@", r"\1:***@", location)
 
 
 @dataclass
@@ -81,7 +81,8 @@ def _open_postgres(url: str) -> CheckpointStore:
             url, autocommit=True, prepare_threshold=0, row_factory=dict_row, connect_timeout=10
         )
     except psycopg.Error as error:
-        message = str(error).strip().splitlines()[0] if str(error).strip() else type(error)
+        text = str(error).strip()
+        message = without_password(text.splitlines()[0] if text else type(error).__name__, url)
         raise CheckpointStoreError(
             f"cannot connect to the checkpoint database {redact(url)}: {message}"
         ) from None
@@ -90,7 +91,8 @@ def _open_postgres(url: str) -> CheckpointStore:
         saver.setup()  # creates or migrates the tables; a no-op once they are current
     except psycopg.Error as error:
         connection.close()
+        reason = without_password(str(error), url)
         raise CheckpointStoreError(
-            f"cannot set up the checkpoint tables in {redact(url)}: {error}"
+            f"cannot set up the checkpoint tables in {redact(url)}: {reason}"
         ) from None
     return CheckpointStore(saver, connection)

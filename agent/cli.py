@@ -633,11 +633,11 @@ def draft(
         ),
     ] = True,
     home: Annotated[Path | None, typer.Option(help="State directory (default .campforge).")] = None,
-    checkpoints: Annotated[
+    database: Annotated[
         str | None,
         typer.Option(
-            help="Graph checkpoints: a postgresql:// URL shared by a team (default "
-            "$CAMPFORGE_CHECKPOINTS, else SQLite in the state directory)."
+            help="A postgresql:// URL a team shares for the queue, transcripts and checkpoints "
+            "(default $CAMPFORGE_DATABASE_URL, else SQLite in the state directory)."
         ),
     ] = None,
     calibrate: Annotated[
@@ -647,6 +647,10 @@ def draft(
             "difficulty); a preset far outside 0.03..0.85 goes back to the drafter once."
         ),
     ] = False,
+    checkpoints: Annotated[
+        str | None,
+        typer.Option(help="Deprecated: the graph checkpoints alone elsewhere (use --database)."),
+    ] = None,
 ) -> None:
     """Draft bootcamps from specs: parallel drafts, self-test, repair, then the review queue.
 
@@ -692,7 +696,7 @@ def draft(
         for spec in specs
         if spec not in runnable
     ]
-    workspace = Workspace.open(home, checkpoints=checkpoints)
+    workspace = Workspace.open(home, checkpoints=checkpoints, database=database)
     try:
         open_store(workspace.checkpoints).close()  # an unreachable store fails before any work
     except CheckpointStoreError as error:
@@ -917,8 +921,11 @@ def doctor(
     from agent.workspace import Workspace
 
     root = Workspace.location(home)
-    location = checkpoints or Workspace(root, os.environ.get("CAMPFORGE_CHECKPOINTS")).checkpoints
-    report = run_doctor(root, location, repair=repair)
+    env = os.environ.get
+    state = Workspace(root, env("CAMPFORGE_CHECKPOINTS"), env("CAMPFORGE_DATABASE_URL"))
+    report = run_doctor(
+        root, checkpoints or state.checkpoints, repair=repair, database=state.database
+    )
     for line in report.lines:
         out.print(Text(line), soft_wrap=True)
     raise typer.Exit(report.exit_code)

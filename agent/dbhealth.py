@@ -363,10 +363,10 @@ class DoctorReport:
     lines: list[str] = field(default_factory=list)
     unrepaired: int = 0  # problems found and still there
 
-    def ok(self, path: Path, detail: str) -> None:
+    def ok(self, path: Path | str, detail: str) -> None:
         self.lines.append(f"ok: {path} ({detail})")
 
-    def problem(self, path: Path, problem: str) -> None:
+    def problem(self, path: Path | str, problem: str) -> None:
         self.lines.append(f"problem: {path}: {problem}")
 
     def did(self, what: str) -> None:
@@ -377,8 +377,12 @@ class DoctorReport:
         return 1 if self.unrepaired else 0
 
 
-def doctor(root: Path, checkpoints: str, *, repair: bool) -> DoctorReport:
-    """Check the workspace at `root` and its checkpoints; repair what it can when asked.
+def doctor(
+    root: Path, checkpoints: str, *, repair: bool, database: Path | str | None = None
+) -> DoctorReport:
+    """Check the workspace at `root`, its database (default: `campforge.db` in it; a
+    postgresql:// URL is checked for reach and schema versions only) and its checkpoints;
+    repair what it can when asked.
 
     Raises WorkspaceError when `root` is missing or not a campforge workspace."""
     from agent.checkpoints import is_postgres, redact
@@ -398,7 +402,10 @@ def doctor(root: Path, checkpoints: str, *, repair: bool) -> DoctorReport:
             report.unrepaired += 1
     else:
         report.ok(root, "private")
-    _doctor_queue(root / QUEUE_NAME, report, repair)
+    if database is not None and is_postgres(database):
+        _doctor_postgres(str(database), report)
+    else:
+        _doctor_queue(root / QUEUE_NAME, report, repair)
     if is_postgres(checkpoints):
         report.lines.append(f"skipped: checkpoints in {redact(checkpoints)} (Postgres)")
     else:
@@ -439,6 +446,25 @@ def _doctor_queue(path: Path, report: DoctorReport, repair: bool) -> None:
             f"one ({_counts(copied)}); the damaged file is kept as {aside}"
         )
     _recheck(diagnose_queue(path, QUEUE_TABLES, SCHEMA_VERSION), report)
+
+
+def _doctor_postgres(url: str, report: DoctorReport) -> None:
+    """Reach the shared database and read its schema versions (nothing there is repaired)."""
+    from agent.checkpoints import redact
+    from agent.database import Database, DatabaseError
+
+    try:
+        database = Database.open(url)
+        try:
+            parts = ("queue", "transcripts", "audit")
+            versions = ", ".join(f"{part} schema {database.version(part)}" for part in parts)
+        finally:
+            database.close()
+    except DatabaseError as error:
+        report.problem(redact(url), str(error))
+        report.unrepaired += 1
+        return
+    report.ok(redact(url), f"PostgreSQL: {versions}")
 
 
 def _doctor_checkpoints(path: Path, report: DoctorReport, repair: bool) -> None:

@@ -2,7 +2,7 @@
 
 One job: send Chat Completions requests to any OpenAI-compatible endpoint (OpenAI, vLLM, SGLang,
 Ollama, llama.cpp...) robustly, and record each exchange — messages, response, model, token usage,
-latency, error — in a SQLite transcript, so that
+latency, error — in a transcript (`agent.transcripts`, in the workspace's database), so that
 
 - a killed and restarted run does not repeat finished calls: `complete(..., key=...)` with a key
   already answered in this run is served from the transcript (`Completion.replayed`), no request;
@@ -22,18 +22,16 @@ chat completion is not retried either: `LLMBadResponse`.
 from __future__ import annotations
 
 import email.utils
-import json
 import os
 import random
-import sqlite3
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import openai
+
+from agent.transcripts import Completion, TranscriptStore
 
 __all__ = [
     "Completion",
@@ -83,17 +81,6 @@ class LLMSettings:
         return self.api_key or os.environ.get("OPENAI_API_KEY") or "EMPTY"
 
 
-@dataclass(frozen=True)
-class Completion:
-    text: str  # the message content ("" when the server sent none)
-    model: str  # the model the server says answered
-    finish_reason: str | None  # "length" means the output was truncated at max_tokens
-    prompt_tokens: int
-    completion_tokens: int
-    latency: float  # seconds, of the request that produced it
-    replayed: bool  # True when served from the transcript (resume or replay)
-
-
 class LLMError(Exception):
     """Base of the LLM errors; the message says what happened and what to do."""
 
@@ -116,182 +103,6 @@ class TokenBudgetExceeded(LLMError):
 
 class ReplayMiss(LLMError):
     """Replay mode, and the replayed run has no successful exchange for this key."""
-
-
-# --------------------------------------------------------------------------------------------
-# Transcript store
-# --------------------------------------------------------------------------------------------
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS llm_exchanges (
-    id                INTEGER PRIMARY KEY AUTOINCREMENT,
-    run_id            TEXT NOT NULL,
-    key               TEXT NOT NULL,
-    purpose           TEXT NOT NULL,
-    model             TEXT NOT NULL,
-    messages          TEXT NOT NULL,
-    params            TEXT,
-    attempt           INTEGER NOT NULL DEFAULT 1,
-    response          TEXT,
-    response_model    TEXT,
-    finish_reason     TEXT,
-    prompt_tokens     INTEGER,
-    completion_tokens INTEGER,
-    usage_estimated   INTEGER NOT NULL DEFAULT 0,
-    latency           REAL,
-    replayed          INTEGER NOT NULL DEFAULT 0,
-    error             TEXT,
-    created_at        TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS llm_exchanges_run_key ON llm_exchanges (run_id, key);
-"""
-
-
-class TranscriptStore:
-    """Every LLM exchange of every run, in one SQLite file (WAL mode); safe to share across threads.
-
-    A row is one attempt: a success (`response` set) or a failure (`error` set). A resumed run finds
-    its finished calls here by (run_id, key).
-    """
-
-    def __init__(self, path: Path) -> None:
-        self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._lock = threading.Lock()
-        self._db = sqlite3.connect(
-            self.path, timeout=30.0, isolation_level=None, check_same_thread=False
-        )
-        self._db.row_factory = sqlite3.Row
-        with self._lock:
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=NORMAL")
-            self._db.executescript(_SCHEMA)
-
-    def close(self) -> None:
-        with self._lock:
-            self._db.close()
-
-    def __enter__(self) -> TranscriptStore:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def record(
-        self,
-        *,
-        run_id: str,
-        key: str,
-        purpose: str,
-        model: str,
-        messages: list[dict[str, str]],
-        completion: Completion | None,
-        error: str | None,
-        attempt: int = 1,
-        latency: float | None = None,
-        params: dict[str, Any] | None = None,
-        usage_estimated: bool = False,
-    ) -> None:
-        """Append one exchange: `completion` for a success, `error` for a failed attempt."""
-        if completion is None and error is None:
-            raise ValueError("record() needs a completion or an error")
-        c = completion
-        row = (
-            run_id,
-            key,
-            purpose,
-            model,
-            json.dumps(messages, ensure_ascii=False),
-            json.dumps(params) if params is not None else None,
-            attempt,
-            c.text if c else None,
-            c.model if c else None,
-            c.finish_reason if c else None,
-            c.prompt_tokens if c else None,
-            c.completion_tokens if c else None,
-            int(usage_estimated),
-            c.latency if c else latency,
-            int(c.replayed) if c else 0,
-            error,
-            datetime.now(UTC).isoformat(timespec="milliseconds"),
-        )
-        with self._lock:
-            self._db.execute(
-                "INSERT INTO llm_exchanges (run_id, key, purpose, model, messages, params, attempt,"
-                " response, response_model, finish_reason, prompt_tokens, completion_tokens,"
-                " usage_estimated, latency, replayed, error, created_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                row,
-            )
-
-    def lookup(self, run_id: str, key: str) -> Completion | None:
-        """The (latest) successful exchange recorded for (run, key), as served from here:
-        `replayed=True`."""
-        with self._lock:
-            row = self._db.execute(
-                "SELECT * FROM llm_exchanges WHERE run_id = ? AND key = ? AND error IS NULL"
-                " AND response IS NOT NULL ORDER BY id DESC LIMIT 1",
-                (run_id, key),
-            ).fetchone()
-        if row is None:
-            return None
-        return Completion(
-            text=row["response"],
-            model=row["response_model"] or row["model"],
-            finish_reason=row["finish_reason"],
-            prompt_tokens=row["prompt_tokens"] or 0,
-            completion_tokens=row["completion_tokens"] or 0,
-            latency=row["latency"] or 0.0,
-            replayed=True,
-        )
-
-    def exchanges(self, run_id: str) -> list[dict[str, Any]]:
-        """Every exchange (attempt) of a run, in the order they were recorded."""
-        with self._lock:
-            rows = self._db.execute(
-                "SELECT * FROM llm_exchanges WHERE run_id = ? ORDER BY id", (run_id,)
-            ).fetchall()
-        out = []
-        for row in rows:
-            ok = row["error"] is None
-            out.append(
-                {
-                    "id": row["id"],
-                    "key": row["key"],
-                    "purpose": row["purpose"],
-                    "model": row["model"],
-                    "messages": json.loads(row["messages"]),
-                    "params": json.loads(row["params"]) if row["params"] else None,
-                    "attempt": row["attempt"],
-                    "response": row["response"],
-                    "response_model": row["response_model"],
-                    "finish_reason": row["finish_reason"],
-                    "usage": (
-                        {
-                            "prompt_tokens": row["prompt_tokens"],
-                            "completion_tokens": row["completion_tokens"],
-                            "estimated": bool(row["usage_estimated"]),
-                        }
-                        if ok
-                        else None
-                    ),
-                    "latency": row["latency"],
-                    "replayed": bool(row["replayed"]),
-                    "error": row["error"],
-                    "created_at": row["created_at"],
-                }
-            )
-        return out
-
-    def tokens_used(self, run_id: str) -> int:
-        """Tokens this run actually spent: successful, non-replayed exchanges."""
-        with self._lock:
-            (total,) = self._db.execute(
-                "SELECT COALESCE(SUM(prompt_tokens + completion_tokens), 0) FROM llm_exchanges"
-                " WHERE run_id = ? AND error IS NULL AND replayed = 0",
-                (run_id,),
-            ).fetchone()
-        return int(total)
 
 
 # --------------------------------------------------------------------------------------------

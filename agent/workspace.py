@@ -1,9 +1,14 @@
 """Where campforge keeps its state: `.campforge/` under the working directory by default.
 
-One SQLite database (`campforge.db`: runs, the review queue and its audit trail, LLM
-transcripts), the graph's checkpoints (`checkpoints.db`, or the Postgres database named by
-$CAMPFORGE_CHECKPOINTS: see `agent.checkpoints`), every drafted module (`drafts/`) and the
-queue's backups (`backups/`).
+One SQLite database (`campforge.db`: the review queue and its audit trail, LLM transcripts,
+audit results), the graph's checkpoints (`checkpoints.db`), every drafted module (`drafts/`)
+and the queue's backups (`backups/`).
+
+A team shares one PostgreSQL database instead: `CAMPFORGE_DATABASE_URL=postgresql://...` (or
+`--database URL`) puts the queue, the transcripts, the audit results and the checkpoints there
+(`agent.database`); drafts stay in the workspace. `CAMPFORGE_CHECKPOINTS` (`--checkpoints`), which
+moved the checkpoints alone, still works and wins for the checkpoints, but is deprecated: use
+the database URL.
 
 The directory is private (mode 700): sandboxed candidates run under other uids and must not
 read the review database. Campforge creates it with that mode and marks it as its own (a
@@ -40,14 +45,29 @@ class WorkspaceError(ValueError):
 @dataclass(frozen=True)
 class Workspace:
     root: Path
-    checkpoint_url: str | None = None  # a Postgres URL; None: checkpoints.db in the workspace
+    checkpoint_url: str | None = None  # deprecated: the checkpoints alone elsewhere
+    database_url: str | None = None  # a postgresql:// URL; None: SQLite files in the workspace
 
     @classmethod
-    def open(cls, root: Path | str | None = None, checkpoints: str | None = None) -> Workspace:
+    def open(
+        cls,
+        root: Path | str | None = None,
+        checkpoints: str | None = None,
+        database: str | None = None,
+    ) -> Workspace:
         """The workspace at `root` (default: $CAMPFORGE_HOME or ./.campforge), created if needed;
-        its checkpoints in `checkpoints` (default: $CAMPFORGE_CHECKPOINTS, else in the root).
+        its database at `database` (default: $CAMPFORGE_DATABASE_URL, else SQLite in the root);
+        its checkpoints in `checkpoints` (deprecated; default: $CAMPFORGE_CHECKPOINTS, else in
+        the database).
 
-        Raises WorkspaceError for a directory that is not campforge's or not private."""
+        Raises WorkspaceError for a directory that is not campforge's or not private, and
+        `agent.database.DatabaseError` (a WorkspaceError) for a database URL campforge cannot
+        use; either way nothing is created."""
+        from agent.database import check_url
+
+        url = database or os.environ.get("CAMPFORGE_DATABASE_URL") or None
+        if url is not None:
+            check_url(url)
         path = cls.location(root)
         if not _create_private(path):
             cls.ensure_campforge_directory(path)
@@ -55,7 +75,7 @@ class Workspace:
             if not (path / MARKER).exists():
                 (path / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
         (path / "drafts").mkdir(exist_ok=True)
-        return cls(path, checkpoints or os.environ.get("CAMPFORGE_CHECKPOINTS") or None)
+        return cls(path, checkpoints or os.environ.get("CAMPFORGE_CHECKPOINTS") or None, url)
 
     @staticmethod
     def location(root: Path | str | None = None) -> Path:
@@ -78,13 +98,15 @@ class Workspace:
             )
 
     @property
-    def database(self) -> Path:
-        return self.root / "campforge.db"
+    def database(self) -> Path | str:
+        """Where the queue, the transcripts and the audit results are: the Postgres URL, or
+        the workspace's SQLite file (what `review.store.QueueStore` and the others open)."""
+        return self.database_url or self.root / "campforge.db"
 
     @property
     def checkpoints(self) -> str:
         """Where the graph's checkpoints are: a Postgres URL or a SQLite file's path."""
-        return self.checkpoint_url or str(self.root / "checkpoints.db")
+        return self.checkpoint_url or self.database_url or str(self.root / "checkpoints.db")
 
     def drafts(self, run_id: str, spec_name: str) -> Path:
         directory = self.root / "drafts" / run_id / spec_name

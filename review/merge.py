@@ -147,7 +147,7 @@ def merge_candidate(
 
 def _journal_entry(store: QueueStore, candidate: Candidate) -> dict[str, Any]:
     return {
-        "database": str(store.path.resolve()),
+        "database": store.identity,
         "candidate_id": candidate.id,
         "run_id": candidate.run_id,
         "name": candidate.name,
@@ -163,7 +163,7 @@ def _recover(repo: git.Repo, directory: Path, store: QueueStore) -> None:
     landed = _commit_with_trailer(repo, f"{entry['run_id']}#{entry['candidate_id']}")
     if not landed:
         _undo(repo, directory, entry["name"])
-    elif entry["database"] == str(store.path.resolve()):
+    elif entry["database"] == store.identity:
         note = f"commit {landed[:12]} (found after an interrupted merge)"
         store.mark(entry["candidate_id"], "merged", commit_sha=landed, note=note)
     journal.unlink()

@@ -4,19 +4,23 @@ A candidate is the best passing draft of one spec in one run (its graph thread).
 (approve, reject, request changes) is kept as an event, with who made it and when; a candidate's
 `status` is derived from its last decision (pending -> approved/merged, rejected, changes).
 
-The schema's version is kept in `PRAGMA user_version`; `MIGRATIONS[n]` takes a database from
-version n to n + 1. Before migrating a database that holds tables, the store backs it up into
-`<home>/backups` (`agent.dbhealth.backup_database`). A damaged file raises
+The queue lives in the workspace's database (`agent.database`): SQLite in `.campforge/` by
+default, or the PostgreSQL database a team shares (`CAMPFORGE_DATABASE_URL`). Several reviewers
+can work one queue at once: a decision is a conditional update of a pending candidate, so of two
+reviewers deciding the same candidate at once exactly one wins, and the other gets
+`AlreadyDecided` ("already approved by ada ...") with nothing recorded.
+
+The schema is numbered: `MIGRATIONS[n]` takes the queue from version n to n + 1 (a function of an
+`agent.database.Connection`, so one step serves both dialects); they run when the store opens.
+In SQLite the version is `PRAGMA user_version`, and the file is backed up into `<home>/backups`
+before a migration (`agent.dbhealth.backup_database`); a damaged file raises
 `agent.dbhealth.BrokenStateError` (one line: the file, the problem, what to do).
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 import sqlite3
-import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -25,15 +29,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from agent.dbhealth import (
-    BrokenStateError,
-    backup_database,
-    damaged,
-    ensure_sound,
-    is_corruption,
-    table_names,
-    user_version,
-)
+from agent.database import SQLITE, Connection, Database
 
 MAX_ID = 2**63 - 1  # the largest SQLite rowid
 STATUSES = ("pending", "approved", "merged", "rejected", "changes_requested", "superseded")
@@ -75,14 +71,15 @@ CREATE TABLE IF NOT EXISTS events (
 QUEUE_TABLES = frozenset({"candidates", "events"})
 
 
-def create_schema(db: sqlite3.Connection) -> None:
+COMPONENT = "queue"  # its name among the database's schema versions (agent.database)
+
+
+def create_schema(db: Connection) -> None:
     """Version 1: the queue's tables."""
-    for statement in SCHEMA.split(";"):
-        if statement.strip():
-            db.execute(statement)
+    db.script(SCHEMA)
 
 
-def add_import_columns(db: sqlite3.Connection) -> None:
+def add_import_columns(db: Connection) -> None:
     """Version 2: candidates imported from a library (`campforge audit --queue`) carry their
     provenance (library, version or commit, module, class: JSON) and the companion files their
     code imports (relative path -> text, JSON); both stay NULL for a drafted candidate."""
@@ -91,14 +88,16 @@ def add_import_columns(db: sqlite3.Connection) -> None:
 
 
 # MIGRATIONS[n] takes the schema from version n to n + 1 (inside one transaction).
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [create_schema, add_import_columns]
+MIGRATIONS: list[Callable[[Connection], None]] = [create_schema, add_import_columns]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
 def create_newest(db: sqlite3.Connection) -> None:
-    """The newest schema in an empty database, stamped with its version."""
+    """The newest schema in an empty SQLite database, stamped with its version (the doctor's
+    fresh file for the rows it salvages)."""
+    connection = Connection(db, SQLITE)
     for step in MIGRATIONS:
-        step(db)
+        step(connection)
     db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
 
@@ -158,48 +157,55 @@ class UnknownCandidate(LookupError):
     pass
 
 
+class AlreadyDecided(ValueError):
+    """The candidate is no longer pending: another reviewer (or an earlier decision) got there."""
+
+    def __init__(self, candidate_id: int, status: str, reviewer: str | None, at: str | None):
+        self.candidate_id, self.status, self.reviewer = candidate_id, status, reviewer
+        who = f" by {reviewer}" if reviewer else ""
+        when = f" at {at}" if at else ""
+        super().__init__(
+            f"candidate #{candidate_id} is already {status}{who}{when}: nothing to decide "
+            "(`campforge review show` has its history)"
+        )
+
+
 def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-class QueueStore:
-    """The queue in SQLite (WAL mode, safe across threads and processes)."""
+DECISION_STATUS = {"approve": "approved", "reject": "rejected", "changes": "changes_requested"}
 
-    def __init__(self, path: Path):
-        self.path = Path(path)
-        self._local = threading.local()
-        if not self.path.exists():
-            _create_database(self.path)
-        elif self.path.stat().st_size == 0:  # campforge never leaves it empty: it was truncated
-            raise BrokenStateError(self.path, "it is empty (0 bytes): it was truncated")
+
+class QueueStore:
+    """The queue in the workspace's database: a SQLite file (WAL mode) or a PostgreSQL URL; safe
+    across threads and processes, and across reviewers on one Postgres database."""
+
+    def __init__(self, location: Path | str | Database):
+        self.database = location if isinstance(location, Database) else Database.open(location)
+        self.path: Path | None = getattr(self.database, "path", None)  # a SQLite file's
         try:
-            with self.connection() as db:
-                ensure_sound(db, self.path)
-                _migrate(db, self.path)
+            self.database.migrate(COMPONENT, MIGRATIONS, tables=QUEUE_TABLES)
         except BaseException:
             self.close()
             raise
 
+    @property
+    def identity(self) -> str:
+        """Which queue this is, the same from every process: the file's absolute path, or the
+        database's URL without its password."""
+        return str(self.path.resolve()) if self.path is not None else self.database.shown
+
     @contextmanager
-    def connection(self) -> Iterator[sqlite3.Connection]:
-        """This thread's connection; a damaged file raises BrokenStateError, naming it."""
-        try:
-            db = getattr(self._local, "db", None)
-            if db is None:
-                db = _connect(self.path)
-                self._local.db = db
+    def connection(self) -> Iterator[Connection]:
+        """A connection (this thread's, in SQLite); a damaged file raises BrokenStateError."""
+        with self.database.connection() as db:
             yield db
-        except sqlite3.DatabaseError as error:
-            if is_corruption(error):
-                raise damaged(self.path, error) from None
-            raise
 
     def close(self) -> None:
-        """Close this thread's connection (the next use opens another)."""
-        db = getattr(self._local, "db", None)
-        if db is not None:
-            self._local.db = None
-            db.close()
+        """Close this thread's connection (SQLite) or the pool (Postgres); used again, the store
+        opens another."""
+        self.database.close()
 
     def add(self, **fields: Any) -> int:
         """Queue a candidate; the same (thread, attempt) queued again returns the same id."""
@@ -225,10 +231,11 @@ class QueueStore:
                 "AND status = 'changes_requested'",
                 (fields["thread_id"], fields["attempt"]),
             )
+        assert row is not None
         return int(row["id"])
 
     def get(self, candidate_id: int) -> Candidate:
-        if not 1 <= candidate_id <= MAX_ID:  # SQLite's integers are 64-bit: no such row
+        if not 1 <= candidate_id <= MAX_ID:  # ids are 64-bit integers: no such row
             raise UnknownCandidate(f"no candidate #{candidate_id} in the queue")
         with self.connection() as db:
             row = db.execute("SELECT * FROM candidates WHERE id = ?", (candidate_id,)).fetchone()
@@ -250,44 +257,48 @@ class QueueStore:
 
     def counts(self) -> dict[str, int]:
         with self.connection() as db:
-            rows = db.execute("SELECT status, COUNT(*) FROM candidates GROUP BY status").fetchall()
-        return {row[0]: row[1] for row in rows}
+            rows = db.execute(
+                "SELECT status, COUNT(*) AS n FROM candidates GROUP BY status"
+            ).fetchall()
+        return {row["status"]: int(row["n"]) for row in rows}
 
     def decide(
         self, candidate_id: int, action: str, *, reviewer: str | None, notes: str | None = None
     ) -> Candidate:
-        """Record a decision as an event and move the candidate to its status."""
-        status = {"approve": "approved", "reject": "rejected", "changes": "changes_requested"}
-        if action not in status:
+        """Record a decision as an event and move the candidate to its status.
+
+        Only a pending candidate is decided, and the check is the update itself (`... WHERE
+        status = 'pending'`): of two reviewers deciding at once, the second finds the row
+        already decided (Postgres re-reads a row another transaction just changed; SQLite lets
+        one writer in at a time) and gets AlreadyDecided, naming who decided."""
+        if action not in DECISION_STATUS:
             raise ValueError(f"unknown decision {action!r}: approve, reject or changes")
+        if not 1 <= candidate_id <= MAX_ID:
+            raise UnknownCandidate(f"no candidate #{candidate_id} in the queue")
         stamp = now()
-        with self.connection() as db:
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                row = db.execute(
-                    "SELECT status FROM candidates WHERE id = ?", (candidate_id,)
-                ).fetchone()
-                if row is None:
-                    raise UnknownCandidate(f"no candidate #{candidate_id} in the queue")
-                if row["status"] != "pending":
-                    raise ValueError(
-                        f"candidate #{candidate_id} is already {row['status']}: nothing to decide"
-                    )
-                db.execute(
-                    "UPDATE candidates SET status = ?, reviewer = ?, notes = ?, decided_at = ? "
-                    "WHERE id = ?",
-                    (status[action], reviewer, notes, stamp, candidate_id),
-                )
-                db.execute(
-                    "INSERT INTO events (candidate_id, action, reviewer, notes, created_at) "
-                    "VALUES (?, ?, ?, ?, ?)",
-                    (candidate_id, action, reviewer, notes, stamp),
-                )
-                db.execute("COMMIT")
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise
+        with self.connection() as db, db.transaction():
+            changed = db.execute(
+                "UPDATE candidates SET status = ?, reviewer = ?, notes = ?, decided_at = ? "
+                "WHERE id = ? AND status = 'pending'",
+                (DECISION_STATUS[action], reviewer, notes, stamp, candidate_id),
+            ).rowcount
+            if changed != 1:
+                raise self._not_pending(db, candidate_id)
+            db.execute(
+                "INSERT INTO events (candidate_id, action, reviewer, notes, created_at) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (candidate_id, action, reviewer, notes, stamp),
+            )
         return self.get(candidate_id)
+
+    @staticmethod
+    def _not_pending(db: Connection, candidate_id: int) -> Exception:
+        row = db.execute(
+            "SELECT status, reviewer, decided_at FROM candidates WHERE id = ?", (candidate_id,)
+        ).fetchone()
+        if row is None:
+            return UnknownCandidate(f"no candidate #{candidate_id} in the queue")
+        return AlreadyDecided(candidate_id, row["status"], row["reviewer"], row["decided_at"])
 
     def mark(
         self, candidate_id: int, status: str, *, commit_sha: str | None = None, note: str = ""
@@ -295,7 +306,7 @@ class QueueStore:
         """Set a status reached outside a decision (e.g. merged), as an event too."""
         if status not in STATUSES:
             raise ValueError(f"unknown status {status!r}")
-        with self.connection() as db:
+        with self.connection() as db, db.transaction():
             db.execute(
                 "UPDATE candidates SET status = ?, commit_sha = COALESCE(?, commit_sha) "
                 "WHERE id = ?",
@@ -320,71 +331,13 @@ class QueueStore:
             rows = db.execute(
                 "SELECT * FROM events WHERE candidate_id = ? ORDER BY id", (candidate_id,)
             ).fetchall()
-        return [Event(**dict(row)) for row in rows]
+        return [Event(**row) for row in rows]
 
 
-def _candidate(row: sqlite3.Row) -> Candidate:
+def _candidate(row: dict[str, Any]) -> Candidate:
     data = dict(row)
     data["report"] = json.loads(data["report"])
     data["novelty"] = json.loads(data["novelty"] or "{}")
     for key in ("provenance", "companion"):
         data[key] = json.loads(data[key]) if data.get(key) else None
     return Candidate(**data)
-
-
-def _connect(path: Path) -> sqlite3.Connection:
-    db = sqlite3.connect(path, timeout=30, isolation_level=None)
-    db.row_factory = sqlite3.Row
-    db.execute("PRAGMA journal_mode=WAL")
-    db.execute("PRAGMA busy_timeout=30000")
-    return db
-
-
-def _create_database(path: Path) -> None:
-    """Make a new queue at `path`, whole or not at all: built aside, then linked into place.
-
-    So campforge never leaves an empty campforge.db behind (an empty one was truncated), and two
-    processes creating it at once end with one of their files."""
-    partial = path.with_name(f".{path.name}.{os.getpid()}-{threading.get_ident()}.new")
-    try:
-        with contextlib.closing(_connect(partial)) as db:
-            db.execute("BEGIN IMMEDIATE")
-            create_newest(db)
-            db.execute("COMMIT")
-        try:
-            os.link(partial, path)  # fails if another process made it first: theirs is kept
-        except FileExistsError:
-            pass
-        except OSError:  # a file system without hard links
-            if not path.exists():
-                os.replace(partial, path)
-    finally:
-        partial.unlink(missing_ok=True)
-
-
-def _migrate(db: sqlite3.Connection, path: Path) -> None:
-    """Bring the schema to SCHEMA_VERSION, backing the database up first if it holds tables."""
-    version = user_version(db)
-    if version == SCHEMA_VERSION:
-        return
-    if version > SCHEMA_VERSION:
-        raise BrokenStateError(
-            path,
-            f"its schema version {version} is newer than this campforge knows ({SCHEMA_VERSION})",
-            "upgrade campforge (the file is left as it is)",
-        )
-    tables = table_names(db)
-    if tables:
-        backup_database(db, path, version)
-    # Version 0 with the queue's tables: the schema before versions existed, i.e. version 1.
-    first = 1 if version == 0 and tables >= QUEUE_TABLES else version
-    db.execute("BEGIN IMMEDIATE")
-    try:
-        if user_version(db) == version:  # not migrated meanwhile by another process
-            for step in MIGRATIONS[first:]:
-                step(db)
-            db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-        db.execute("COMMIT")
-    except BaseException:
-        db.execute("ROLLBACK")
-        raise

@@ -75,3 +75,27 @@ class PostgresServer:
             self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "stop")
         finally:
             shutil.rmtree(self.root, ignore_errors=True)
+
+
+def can_run() -> bool:
+    """Whether Postgres tests can run here; under CI they must (`.ci/run` installs the server)."""
+    return server_binaries() is not None or bool(os.environ.get("CI"))
+
+
+def start_or_skip() -> PostgresServer:
+    """A server to enter, or a skip for the tests that need one (never under CI, where a missing
+    server is a failure). Tests that need no server must not depend on this."""
+    import pytest
+
+    if not can_run():
+        pytest.skip("needs PostgreSQL's server binaries (apt-get install postgresql)")
+    return PostgresServer()
+
+
+def fresh_database(url: str, name: str) -> str:
+    """A new, empty database on the server at `url`; its URL (same user, no password)."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    return url.rsplit("/", 1)[0] + f"/{name}"

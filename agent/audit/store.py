@@ -1,28 +1,29 @@
-"""Audit results in the workspace's database (`.campforge/campforge.db`), so an audit resumes.
+"""Audit results in the workspace's database, so an audit resumes.
 
 One table, `audit_results`: a row per (source, bootcamp) with the fingerprint of what was
 audited (the module's source, the audit's version and settings) and the row as JSON. An audit
 skips every bootcamp whose stored fingerprint matches, so after a kill it goes on where it
 stopped, and a changed module (or a newer audit) is audited again.
 
-The table is created with `CREATE TABLE IF NOT EXISTS` on the queue's database, opened through
-`review.store.QueueStore` first: that makes or migrates the queue's own schema and checks the
-file (a damaged one raises `BrokenStateError`, which the CLI prints as one line). The results are
-a cache that any audit can rebuild, not review state, so they take no numbered migration of the
-queue's schema (`review.store.MIGRATIONS`); `campforge doctor --repair` carries the table over
-with the other readable rows.
+The table lives in the workspace's database (`agent.database`: `.campforge/campforge.db`, or the
+PostgreSQL database of `CAMPFORGE_DATABASE_URL`), with its own numbered schema (`MIGRATIONS`,
+component "audit"), applied when the store opens. A damaged SQLite file raises
+`BrokenStateError`, which the CLI prints as one line; `campforge doctor --repair` carries the
+table over with the other readable rows.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from agent.database import Connection, Database
 from review.store import QueueStore
 
+COMPONENT = "audit"
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS audit_results (
     source TEXT NOT NULL,
@@ -34,22 +35,43 @@ CREATE TABLE IF NOT EXISTS audit_results (
     PRIMARY KEY (source, name)
 )
 """
+TABLES = frozenset({"audit_results"})
+
+
+def create_schema(db: Connection) -> None:
+    """Version 1: the results table (already there in databases from before versions)."""
+    db.script(SCHEMA)
+
+
+# MIGRATIONS[n] takes the schema from version n to n + 1 (inside one transaction).
+MIGRATIONS: list[Callable[[Connection], None]] = [create_schema]
 
 
 class AuditStore:
     """The audit results of one workspace database. Used from one thread (the audit's parent)."""
 
-    def __init__(self, database: Path):
-        self.queue = QueueStore(database)
-        with self.queue.connection() as db:
-            db.execute(SCHEMA)
+    def __init__(self, database: Path | str | Database):
+        self.database = database if isinstance(database, Database) else Database.open(database)
+        self._queue: QueueStore | None = None
+        try:
+            self.database.migrate(COMPONENT, MIGRATIONS, tables=TABLES)
+        except BaseException:
+            self.close()
+            raise
+
+    @property
+    def queue(self) -> QueueStore:
+        """The review queue in the same database (opened, and migrated, when first asked for)."""
+        if self._queue is None:
+            self._queue = QueueStore(self.database)
+        return self._queue
 
     def close(self) -> None:
-        self.queue.close()
+        self.database.close()
 
     def done(self, source: str, fingerprints: dict[str, str]) -> dict[str, dict[str, Any]]:
         """The stored rows of `source` whose fingerprint is still the one given, by name."""
-        with self.queue.connection() as db:
+        with self.database.connection() as db:
             rows = db.execute(
                 "SELECT name, fingerprint, row FROM audit_results WHERE source = ?", (source,)
             ).fetchall()
@@ -61,7 +83,7 @@ class AuditStore:
 
     def save(self, source: str, name: str, fingerprint: str, row: dict[str, Any]) -> None:
         """Keep one bootcamp's result (replacing an older one)."""
-        with self.queue.connection() as db:
+        with self.database.connection() as db:
             db.execute(
                 "INSERT INTO audit_results (source, name, fingerprint, verdict, row, audited_at) "
                 "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (source, name) DO UPDATE SET "
@@ -72,7 +94,7 @@ class AuditStore:
 
     def rows(self, source: str, names: Iterable[str]) -> list[dict[str, Any]]:
         wanted = set(names)
-        with self.queue.connection() as db:
+        with self.database.connection() as db:
             found = db.execute(
                 "SELECT name, row FROM audit_results WHERE source = ? ORDER BY name", (source,)
             ).fetchall()

@@ -1,7 +1,9 @@
-"""Graph checkpoints in a real PostgreSQL server: a spec drafted in one process waits for review
-in Postgres, and a reviewer's approval in another process resumes it from there and merges it.
+"""One team database in a real PostgreSQL server: a spec drafted in one process waits for review
+in Postgres (its candidate, transcript and graph thread all there), and a reviewer's approval in
+another process, on another machine's workspace, resumes it from there and merges it.
 
-Skipped only where PostgreSQL is not installed and CI is not set (`.ci/run` installs it)."""
+The tests that need a server skip only where PostgreSQL is not installed and CI is not set
+(`.ci/run` installs it); the others always run."""
 
 from __future__ import annotations
 
@@ -13,6 +15,8 @@ from pathlib import Path
 import psycopg
 import pytest
 
+import agent.transcripts
+import review.store
 from agent.checkpoints import CheckpointStoreError, open_store
 from agent.pipeline import PipelineOptions, collect_specs, run_batch
 from agent.selftest import Settings
@@ -20,21 +24,16 @@ from agent.workspace import Workspace
 from generated_bootcamps import catalog
 from review.decisions import decide
 from review.store import QueueStore
-from tests.postgres_server import PostgresServer, server_binaries
+from tests.postgres_server import fresh_database, start_or_skip
 from tests.review.support import make_catalog, offline_spec
 
 ROOT = Path(__file__).resolve().parents[2]
 NAME = "power_mod_postgres"
 
-pytestmark = pytest.mark.skipif(
-    server_binaries() is None and not os.environ.get("CI"),
-    reason="needs PostgreSQL's server binaries (apt-get install postgresql)",
-)
-
 
 @pytest.fixture(scope="module")
 def postgres_url():
-    with PostgresServer() as url:
+    with start_or_skip() as url:
         yield url
 
 
@@ -52,39 +51,48 @@ def draft_offline(tmp_path: Path, workspace: Workspace, name: str = NAME) -> str
     return f"{run_id}/{name}"
 
 
-def test_a_thread_waits_in_postgres_and_another_process_approves_it(
-    tmp_path, postgres_url, monkeypatch
-):
+def test_a_team_drafts_and_reviews_through_one_database_url(tmp_path, postgres_url, monkeypatch):
     repo, directory = make_catalog(tmp_path / "catalog-repo")
-    workspace = Workspace.open(tmp_path / "state", checkpoints=postgres_url)
-    thread = draft_offline(tmp_path, workspace)
+    database = fresh_database(postgres_url, "team")
+    drafter = Workspace.open(tmp_path / "drafter", database=database)
+    thread = draft_offline(tmp_path, drafter)
 
-    assert not (workspace.root / "checkpoints.db").exists()
-    with psycopg.connect(postgres_url) as db:
-        (count,) = db.execute(
+    assert not (drafter.root / "checkpoints.db").exists()
+    assert not (drafter.root / "campforge.db").exists()  # the queue is in Postgres too
+    with psycopg.connect(database) as db:
+        (threads,) = db.execute(
             "SELECT count(*) FROM checkpoints WHERE thread_id = %s", (thread,)
         ).fetchone()
-    assert count > 0
+        (queued,) = db.execute("SELECT count(*) FROM candidates").fetchone()
+    assert threads > 0 and queued == 1
 
-    (candidate,) = QueueStore(workspace.database).list()
-    env = {
-        **os.environ,
-        "CAMPFORGE_CHECKPOINTS": postgres_url,
-        "CAMPFORGE_CATALOG": str(directory),
-    }
+    (candidate,) = QueueStore(database).list()
+    env = {**os.environ, "CAMPFORGE_DATABASE_URL": database, "CAMPFORGE_CATALOG": str(directory)}
+    env.pop("CAMPFORGE_CHECKPOINTS", None)
+    reviewer_home = tmp_path / "reviewer"  # another machine: nothing of the drafter's but the URL
     command = [sys.executable, "-m", "agent.cli", "review", "approve", str(candidate.id),
-               "--reviewer", "ada", "--home", str(workspace.root)]  # fmt: skip
+               "--reviewer", "ada", "--home", str(reviewer_home)]  # fmt: skip
     result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "merged" in result.stdout
 
-    assert QueueStore(workspace.database).get(candidate.id).status == "merged"
+    decided = QueueStore(database).get(candidate.id)
+    assert decided.status == "merged" and decided.reviewer == "ada"
     assert repo.head.commit.message.startswith(f"Add bootcamp {NAME}")
     monkeypatch.setenv("CAMPFORGE_CATALOG", str(directory))
     assert NAME in catalog.read_index(directory)
+    assert not (reviewer_home / "campforge.db").exists()
+    doctor = subprocess.run([sys.executable, "-m", "agent.cli", "doctor", "--home",
+                             str(reviewer_home)], env=env, capture_output=True, text=True,
+                            timeout=120)  # fmt: skip
+    assert doctor.returncode == 0, doctor.stdout + doctor.stderr
+    queue, transcripts = len(review.store.MIGRATIONS), len(agent.transcripts.MIGRATIONS)
+    versions = f"queue schema {queue}, transcripts schema {transcripts}, audit schema 0"
+    assert f"(PostgreSQL: {versions})" in doctor.stdout  # no audit ran: its tables are not made
 
 
 def test_a_review_against_other_checkpoints_is_refused_and_changes_nothing(tmp_path, postgres_url):
+    """The deprecated CAMPFORGE_CHECKPOINTS (checkpoints alone in Postgres) still works."""
     drafted = Workspace.open(tmp_path / "state", checkpoints=postgres_url)
     draft_offline(tmp_path, drafted, name=f"{NAME}_elsewhere")
     (candidate,) = QueueStore(drafted.database).list()
